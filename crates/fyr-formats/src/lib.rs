@@ -1,1 +1,4 @@
-//! placeholder crate root; filled in by the first commit that uses it.
+//! fyr-formats: parsers and writers for the data formats fyr exchanges.
+//! No IO beyond the readers and writers callers pass in.
+
+pub mod exposure;

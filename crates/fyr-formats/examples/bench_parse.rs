@@ -1,0 +1,77 @@
+//! Parser throughput on generated Shadowserver reports.
+//!
+//! ```text
+//! cargo run --release -p fyr-formats --example bench_parse -- <reports.json> [rows] [rounds]
+//! ```
+//!
+//! For `scan_http` and `event4_sinkhole` it generates `rows` (default
+//! 1,000,000) rows into memory, then parses them `rounds` times (default 3)
+//! on one thread, touching every record, and prints rows/s and MB/s per
+//! round and the best round. Generation is not timed.
+
+#![allow(clippy::expect_used)]
+
+use std::time::Instant;
+
+use fyr_formats::exposure::{
+    GenOptions, ShadowserverReader, ShadowserverSchema, generate_shadowserver_csv,
+};
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let Some(path) = args.next() else {
+        eprintln!("usage: bench_parse <reports.json> [rows] [rounds]");
+        std::process::exit(2);
+    };
+    let rows: u64 = args.next().map_or(1_000_000, |a| a.parse().expect("rows"));
+    let rounds: u32 = args.next().map_or(3, |a| a.parse().expect("rounds"));
+    let schema = ShadowserverSchema::from_reader(std::fs::File::open(&path).expect("open schema"))
+        .expect("schema");
+
+    for report_type in ["scan_http", "event4_sinkhole"] {
+        let entry = schema.get(report_type).expect("report type in schema");
+        let mut data = Vec::new();
+        let started = Instant::now();
+        generate_shadowserver_csv(
+            entry,
+            &GenOptions {
+                rows,
+                seed: 42,
+                ..GenOptions::default()
+            },
+            &mut data,
+        )
+        .expect("generate");
+        println!(
+            "{report_type}: generated {rows} rows, {:.1} MB ({} columns, {:.0} B/row) in {:.2} s",
+            data.len() as f64 / 1e6,
+            entry.fields.len(),
+            data.len() as f64 / rows as f64,
+            started.elapsed().as_secs_f64()
+        );
+        let mut best = 0.0f64;
+        for round in 1..=rounds {
+            let started = Instant::now();
+            let reader = ShadowserverReader::new(entry, data.as_slice()).expect("header");
+            let mut ok = 0u64;
+            let mut checksum = 0u64;
+            for record in reader {
+                let record = record.expect("generated rows are good");
+                ok += 1;
+                checksum = checksum
+                    .wrapping_add(u64::from(record.port.unwrap_or(0)))
+                    .wrapping_add(record.extra.len() as u64);
+            }
+            let secs = started.elapsed().as_secs_f64();
+            assert_eq!(ok, rows);
+            let rate = ok as f64 / secs;
+            best = best.max(rate);
+            println!(
+                "  round {round}: {ok} rows in {secs:.3} s = {:.2} M rows/s, {:.0} MB/s (checksum {checksum})",
+                rate / 1e6,
+                data.len() as f64 / secs / 1e6
+            );
+        }
+        println!("  best: {:.2} M rows/s", best / 1e6);
+    }
+}

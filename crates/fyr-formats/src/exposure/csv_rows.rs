@@ -1,0 +1,367 @@
+//! The streaming CSV machinery behind [`super::ShadowserverReader`] and
+//! [`super::GenericCsvReader`]: record splitting with exact line numbers and
+//! bounded memory, header handling, row-by-row conversion with reused
+//! buffers, error accounting.
+//!
+//! Records are split by `csv_core` (the engine of the `csv` crate) driven
+//! directly rather than through `csv::Reader`, for two reasons: `csv::Reader`
+//! reports the start line of a record before skipping blank lines and the
+//! `\n` of a preceding `\r\n`, so line numbers were off by one in CRLF files;
+//! and it grows a record without bound, so one unterminated quote in a huge
+//! file would load the file whole. Here a record longer than the limit is
+//! skipped (its bytes are parsed into a small scratch buffer and dropped)
+//! and reading goes on.
+
+use std::collections::HashSet;
+use std::io::{self, Read};
+use std::sync::Arc;
+
+use csv_core::ReadRecordResult;
+
+use super::error::{FileError, ParseStats, ReaderOptions, RowError, RowErrorKind, shorten};
+use super::record::ExposureRecord;
+use super::row::{Column, Draft, KindCache, Role, Shape};
+
+/// Size of the input buffer.
+const BUFFER: usize = 64 * 1024;
+
+/// What [`RawCsv::read`] found.
+enum Raw {
+    /// A record starting on this 1-based line is in the field buffers.
+    Record(u64),
+    /// A record starting on this line was longer than the limit; it was
+    /// read past and dropped.
+    TooLarge(u64),
+    /// No more records.
+    Eof,
+}
+
+/// Splits a byte stream into CSV records, one at a time, into reused
+/// buffers that never grow past `max_record` bytes.
+pub(crate) struct RawCsv<R> {
+    inner: R,
+    core: csv_core::Reader,
+    buf: Vec<u8>,
+    pos: usize,
+    len: usize,
+    eof: bool,
+    /// Unescaped field bytes of the current record, back to back.
+    fields: Vec<u8>,
+    /// End offset of each field in `fields`.
+    ends: Vec<usize>,
+    nfields: usize,
+    /// Line breaks consumed outside records (blank lines, the `\n` of
+    /// `\r\n`); `core.line()` counts the ones inside records.
+    skipped_lines: u64,
+    max_record: usize,
+    scratch: Vec<u8>,
+    scratch_ends: Vec<usize>,
+}
+
+impl<R: Read> RawCsv<R> {
+    fn new(inner: R, delimiter: u8, max_record: usize) -> Self {
+        RawCsv {
+            inner,
+            core: csv_core::ReaderBuilder::new().delimiter(delimiter).build(),
+            buf: vec![0; BUFFER],
+            pos: 0,
+            len: 0,
+            eof: false,
+            fields: vec![0; max_record.min(1024)],
+            ends: vec![0; max_record.min(64)],
+            nfields: 0,
+            skipped_lines: 0,
+            max_record,
+            scratch: vec![0; 4096],
+            scratch_ends: vec![0; 256],
+        }
+    }
+
+    /// The 1-based line of the next unread byte.
+    fn line(&self) -> u64 {
+        self.core.line() + self.skipped_lines
+    }
+
+    /// Refills the input buffer; `false` at end of input.
+    fn fill(&mut self) -> io::Result<bool> {
+        self.pos = 0;
+        self.len = 0;
+        if self.eof {
+            return Ok(false);
+        }
+        loop {
+            match self.inner.read(&mut self.buf) {
+                Ok(0) => {
+                    self.eof = true;
+                    return Ok(false);
+                }
+                Ok(n) => {
+                    self.len = n;
+                    return Ok(true);
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    fn read(&mut self) -> io::Result<Raw> {
+        // Skip blank lines here, so the record's first line is known.
+        loop {
+            if self.pos >= self.len && !self.fill()? {
+                return Ok(Raw::Eof);
+            }
+            match self.buf.get(self.pos) {
+                Some(b'\n') => self.skipped_lines += 1,
+                Some(b'\r') => {}
+                _ => break,
+            }
+            self.pos += 1;
+        }
+        let line = self.line();
+        let (mut nout, mut nend) = (0, 0);
+        let mut overflow = false;
+        loop {
+            let input = self.buf.get(self.pos..self.len).unwrap_or_default();
+            let (res, nin, out, end) = if overflow {
+                self.core
+                    .read_record(input, &mut self.scratch, &mut self.scratch_ends)
+            } else {
+                let output = self.fields.get_mut(nout..).unwrap_or_default();
+                let ends = self.ends.get_mut(nend..).unwrap_or_default();
+                self.core.read_record(input, output, ends)
+            };
+            self.pos += nin;
+            if !overflow {
+                nout += out;
+                nend += end;
+            }
+            match res {
+                ReadRecordResult::InputEmpty => {
+                    // At end of input the next call gets an empty slice,
+                    // which tells the parser to finish the record.
+                    self.fill()?;
+                }
+                ReadRecordResult::OutputFull | ReadRecordResult::OutputEndsFull if overflow => {}
+                ReadRecordResult::OutputFull => {
+                    overflow = !grow(&mut self.fields, self.max_record);
+                }
+                ReadRecordResult::OutputEndsFull => {
+                    overflow = !grow(&mut self.ends, self.max_record);
+                }
+                ReadRecordResult::Record if overflow => return Ok(Raw::TooLarge(line)),
+                ReadRecordResult::Record => {
+                    self.nfields = nend;
+                    return Ok(Raw::Record(line));
+                }
+                ReadRecordResult::End => return Ok(Raw::Eof),
+            }
+        }
+    }
+
+    /// The fields of the record last returned.
+    fn fields(&self) -> impl Iterator<Item = &[u8]> {
+        let ends = self.ends.get(..self.nfields).unwrap_or_default();
+        let mut start = 0;
+        ends.iter().map(move |&end| {
+            let field = self.fields.get(start..end).unwrap_or_default();
+            start = end;
+            field
+        })
+    }
+}
+
+/// Doubles `v` up to `max` elements; `false` if it is already that long.
+fn grow<T: Default + Clone>(v: &mut Vec<T>, max: usize) -> bool {
+    if v.len() >= max {
+        return false;
+    }
+    let new_len = v.len().saturating_mul(2).clamp(1, max);
+    v.resize(new_len, T::default());
+    true
+}
+
+/// The header row, trimmed and checked.
+pub(crate) struct Header {
+    pub(crate) names: Arc<[Arc<str>]>,
+}
+
+/// Reads and checks the first row of a CSV stream.
+pub(crate) fn open<R: Read>(
+    reader: R,
+    options: &ReaderOptions,
+) -> Result<(RawCsv<R>, Header), FileError> {
+    let mut csv = RawCsv::new(reader, options.delimiter, options.max_record_bytes);
+    match csv.read()? {
+        Raw::Record(_) => {}
+        Raw::Eof => return Err(FileError::Empty),
+        Raw::TooLarge(_) => return Err(FileError::HeaderTooLarge(options.max_record_bytes)),
+    }
+    let mut names: Vec<Arc<str>> = Vec::with_capacity(csv.nfields);
+    let mut seen = HashSet::new();
+    for (i, cell) in csv.fields().enumerate() {
+        if cell.contains(&0) {
+            return Err(FileError::NotText);
+        }
+        let Ok(name) = std::str::from_utf8(cell) else {
+            return Err(FileError::NotText);
+        };
+        let name = if i == 0 {
+            name.trim_start_matches('\u{feff}')
+        } else {
+            name
+        };
+        let name = name.trim();
+        if !name.is_empty() && !seen.insert(name) {
+            return Err(FileError::DuplicateColumn(name.to_owned()));
+        }
+        names.push(Arc::from(name));
+    }
+    if names.iter().all(|n| n.is_empty()) {
+        return Err(FileError::Empty);
+    }
+    Ok((
+        csv,
+        Header {
+            names: names.into(),
+        },
+    ))
+}
+
+/// Error for a header none of whose columns was expected.
+pub(crate) fn no_known_columns(expected: String, names: &[Arc<str>]) -> FileError {
+    FileError::NoKnownColumns {
+        expected,
+        found: names.iter().take(16).map(|n| shorten(n)).collect(),
+    }
+}
+
+/// Row iterator over a CSV stream whose header is already mapped.
+pub(crate) struct CsvRows<R> {
+    csv: RawCsv<R>,
+    names: Arc<[Arc<str>]>,
+    columns: Vec<Column>,
+    shape: Shape,
+    draft: Draft,
+    kinds: KindCache,
+    stats: ParseStats,
+    max_errors_kept: usize,
+    done: bool,
+}
+
+impl<R: Read> CsvRows<R> {
+    pub(crate) fn new(
+        csv: RawCsv<R>,
+        names: Arc<[Arc<str>]>,
+        roles: Vec<Role>,
+        shape: Shape,
+        options: &ReaderOptions,
+    ) -> Self {
+        let columns = roles
+            .into_iter()
+            .enumerate()
+            .map(|(name, role)| Column { role, name })
+            .collect();
+        CsvRows {
+            csv,
+            names,
+            columns,
+            shape,
+            draft: Draft::default(),
+            kinds: KindCache::default(),
+            stats: ParseStats::default(),
+            max_errors_kept: options.max_errors_kept,
+            done: false,
+        }
+    }
+
+    pub(crate) fn names(&self) -> &[Arc<str>] {
+        &self.names
+    }
+
+    pub(crate) fn stats(&self) -> &ParseStats {
+        &self.stats
+    }
+
+    pub(crate) fn into_stats(self) -> ParseStats {
+        self.stats
+    }
+
+    fn read_row(&mut self) -> Option<Result<ExposureRecord, RowError>> {
+        let line = match self.csv.read() {
+            Ok(Raw::Record(line)) => line,
+            Ok(Raw::Eof) => {
+                self.done = true;
+                return None;
+            }
+            Ok(Raw::TooLarge(line)) => {
+                return Some(Err(RowError::new(
+                    line,
+                    RowErrorKind::RecordTooLarge,
+                    format!("record longer than {} bytes, skipped", self.csv.max_record),
+                )));
+            }
+            Err(e) => {
+                self.done = true;
+                return Some(Err(RowError::new(
+                    self.csv.line(),
+                    RowErrorKind::Io,
+                    format!("read failed; the rest of the file is not read: {e}"),
+                )));
+            }
+        };
+        if self.csv.nfields != self.columns.len() {
+            return Some(Err(RowError::new(
+                line,
+                RowErrorKind::FieldCount,
+                format!(
+                    "{} fields where the header has {}",
+                    self.csv.nfields,
+                    self.columns.len()
+                ),
+            )));
+        }
+        self.draft.reset();
+        for (column, cell) in self.columns.iter().zip(self.csv.fields()) {
+            let result = match std::str::from_utf8(cell) {
+                Ok(value) => self.draft.set(
+                    *column,
+                    value,
+                    &self.names,
+                    &self.shape,
+                    &mut self.kinds,
+                    line,
+                ),
+                // Non-UTF-8 bytes become U+FFFD rather than losing the row.
+                Err(_) => self.draft.set(
+                    *column,
+                    &String::from_utf8_lossy(cell),
+                    &self.names,
+                    &self.shape,
+                    &mut self.kinds,
+                    line,
+                ),
+            };
+            if let Err(e) = result {
+                return Some(Err(e));
+            }
+        }
+        Some(self.draft.finish(&self.names, &self.shape, line))
+    }
+}
+
+impl<R: Read> Iterator for CsvRows<R> {
+    type Item = Result<ExposureRecord, RowError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.done {
+            return None;
+        }
+        let item = self.read_row()?;
+        match &item {
+            Ok(_) => self.stats.ok(),
+            Err(e) => self.stats.bad(e, self.max_errors_kept),
+        }
+        Some(item)
+    }
+}
