@@ -119,46 +119,19 @@ static RULES: LazyLock<HashMap<&'static str, Rule>> = LazyLock::new(|| {
 });
 
 /// The rule for a type name, by MISP's `AttributeValidationTool`.
+#[rustfmt::skip]
 fn rule_for(type_name: &str) -> Option<Rule> {
     use Rule::*;
     Some(match type_name {
-        "md5"
-        | "imphash"
-        | "ja3-fingerprint-md5"
-        | "hassh-md5"
-        | "hasshserver-md5"
-        | "dom-hash" => Hash {
-            len: 32,
-            lower: true,
-        },
-        "sha1" | "pehash" => Hash {
-            len: 40,
-            lower: true,
-        },
-        "git-commit-id" => Hash {
-            len: 40,
-            lower: false,
-        },
-        "sha224" | "sha512/224" | "sha3-224" => Hash {
-            len: 56,
-            lower: true,
-        },
-        "sha256" | "sha512/256" | "sha3-256" | "authentihash" => Hash {
-            len: 64,
-            lower: true,
-        },
-        "sha384" | "sha3-384" => Hash {
-            len: 96,
-            lower: true,
-        },
-        "sha512" | "sha3-512" => Hash {
-            len: 128,
-            lower: true,
-        },
-        "jarm-fingerprint" => Hash {
-            len: 62,
-            lower: true,
-        },
+        "md5" | "imphash" | "ja3-fingerprint-md5" | "hassh-md5" | "hasshserver-md5"
+        | "dom-hash" => Hash { len: 32, lower: true },
+        "sha1" | "pehash" => Hash { len: 40, lower: true },
+        "git-commit-id" => Hash { len: 40, lower: false },
+        "sha224" | "sha512/224" | "sha3-224" => Hash { len: 56, lower: true },
+        "sha256" | "sha512/256" | "sha3-256" | "authentihash" => Hash { len: 64, lower: true },
+        "sha384" | "sha3-384" => Hash { len: 96, lower: true },
+        "sha512" | "sha3-512" => Hash { len: 128, lower: true },
+        "jarm-fingerprint" => Hash { len: 62, lower: true },
         "x509-fingerprint-md5" => X509 { len: 32 },
         "x509-fingerprint-sha1" => X509 { len: 40 },
         "x509-fingerprint-sha256" => X509 { len: 64 },
@@ -171,16 +144,14 @@ fn rule_for(type_name: &str) -> Option<Rule> {
         "filename|md5" | "filename|imphash" => FilenameHash { len: 32 },
         "filename|sha1" | "filename|pehash" => FilenameHash { len: 40 },
         "filename|sha224" | "filename|sha512/224" | "filename|sha3-224" => FilenameHash { len: 56 },
-        "filename|sha256"
-        | "filename|sha512/256"
-        | "filename|sha3-256"
+        "filename|sha256" | "filename|sha512/256" | "filename|sha3-256"
         | "filename|authentihash" => FilenameHash { len: 64 },
         "filename|sha384" | "filename|sha3-384" => FilenameHash { len: 96 },
         "filename|sha512" | "filename|sha3-512" => FilenameHash { len: 128 },
         "filename|ssdeep" => FilenameSsdeep,
         "filename|tlsh" => FilenameTlsh,
         "filename|vhash" => FilenameVhash,
-        // Listed by MISP 2.5.1 but missing from its validator; newer than it.
+        // Listed by MISP 2.5.1 but missing from its validator; checked like its parts.
         "filename|impfuzzy" => FilenameImpfuzzy,
         "ip-src" | "ip-dst" => Ip,
         "ip-src|port" | "ip-dst|port" => IpPort,
@@ -188,113 +159,35 @@ fn rule_for(type_name: &str) -> Option<Rule> {
         "hostname" => Hostname,
         "domain|ip" => DomainIp,
         "hostname|port" => HostnamePort,
-        "email" | "email-src" | "email-dst" => Email {
-            lower: true,
-            refang: true,
-        },
-        "target-email" | "whois-registrant-email" => Email {
-            lower: true,
-            refang: false,
-        },
-        "eppn" | "dns-soa-email" | "jabber-id" => Email {
-            lower: false,
-            refang: false,
-        },
+        "email" | "email-src" | "email-dst" => Email { lower: true, refang: true },
+        "target-email" | "whois-registrant-email" => Email { lower: true, refang: false },
+        "eppn" | "dns-soa-email" | "jabber-id" => Email { lower: false, refang: false },
         "link" => Link,
         "url" => Url,
-        "uri"
-        | "user-agent"
-        | "regkey"
-        | "regkey|value"
-        | "filename"
-        | "pdb"
-        | "windows-scheduled-task"
-        | "target-user"
-        | "target-machine"
-        | "target-org"
-        | "target-location"
-        | "target-external"
-        | "campaign-name"
-        | "campaign-id"
-        | "threat-actor"
-        | "email-subject"
-        | "malware-type"
-        | "whois-registrant-name"
-        | "whois-registrant-org"
-        | "whois-registrar"
-        | "whois-creation-date"
-        | "date-of-birth"
-        | "place-of-birth"
-        | "gender"
-        | "passport-number"
-        | "passport-country"
-        | "passport-expiration"
-        | "redress-number"
-        | "nationality"
-        | "visa-number"
-        | "issue-date-of-the-visa"
-        | "primary-residence"
-        | "country-of-residence"
-        | "special-service-request"
-        | "frequent-flyer-number"
-        | "travel-details"
-        | "payment-details"
-        | "place-port-of-original-embarkation"
-        | "place-port-of-clearance"
-        | "place-port-of-onward-foreign-destination"
-        | "passenger-name-record-locator-number"
-        | "email-dst-display-name"
-        | "email-src-display-name"
-        | "email-reply-to"
-        | "email-x-mailer"
-        | "email-mime-boundary"
-        | "email-thread-index"
-        | "email-message-id"
-        | "github-username"
-        | "github-repository"
-        | "github-organisation"
-        | "twitter-id"
-        | "dkim"
-        | "dkim-signature"
-        | "favicon-mmh3"
-        | "chrome-extension-id"
-        | "mobile-application-id"
-        | "azure-application-id"
-        | "named pipe" => SingleLine,
+        "uri" | "user-agent" | "regkey" | "regkey|value" | "filename" | "pdb"
+        | "windows-scheduled-task" | "target-user" | "target-machine" | "target-org"
+        | "target-location" | "target-external" | "campaign-name" | "campaign-id"
+        | "threat-actor" | "email-subject" | "malware-type" | "whois-registrant-name"
+        | "whois-registrant-org" | "whois-registrar" | "whois-creation-date" | "date-of-birth"
+        | "place-of-birth" | "gender" | "passport-number" | "passport-country"
+        | "passport-expiration" | "redress-number" | "nationality" | "visa-number"
+        | "issue-date-of-the-visa" | "primary-residence" | "country-of-residence"
+        | "special-service-request" | "frequent-flyer-number" | "travel-details"
+        | "payment-details" | "place-port-of-original-embarkation" | "place-port-of-clearance"
+        | "place-port-of-onward-foreign-destination" | "passenger-name-record-locator-number"
+        | "email-dst-display-name" | "email-src-display-name" | "email-reply-to"
+        | "email-x-mailer" | "email-mime-boundary" | "email-thread-index" | "email-message-id"
+        | "github-username" | "github-repository" | "github-organisation" | "twitter-id"
+        | "dkim" | "dkim-signature" | "favicon-mmh3" | "chrome-extension-id"
+        | "mobile-application-id" | "azure-application-id" | "named pipe" => SingleLine,
         // Newer than MISP 2.5.1; treated like its sibling chrome-extension-id.
         "edge-extension-id" => SingleLine,
-        "mutex"
-        | "process-state"
-        | "snort"
-        | "bro"
-        | "zeek"
-        | "community-id"
-        | "pattern-in-file"
-        | "pattern-in-traffic"
-        | "pattern-in-memory"
-        | "filename-pattern"
-        | "pgp-public-key"
-        | "pgp-private-key"
-        | "yara"
-        | "stix2-pattern"
-        | "sigma"
-        | "gene"
-        | "kusto-query"
-        | "mime-type"
-        | "identity-card-number"
-        | "cookie"
-        | "attachment"
-        | "malware-sample"
-        | "comment"
-        | "text"
-        | "other"
-        | "cpe"
-        | "email-attachment"
-        | "email-body"
-        | "email-header"
-        | "first-name"
-        | "middle-name"
-        | "last-name"
+        "mutex" | "process-state" | "snort" | "bro" | "zeek" | "community-id"
+        | "pattern-in-file" | "pattern-in-traffic" | "pattern-in-memory" | "filename-pattern"
+        | "pgp-public-key" | "pgp-private-key" | "yara" | "stix2-pattern" | "sigma" | "gene"
+        | "kusto-query" | "mime-type" | "identity-card-number" | "cookie" | "attachment"
+        | "malware-sample" | "comment" | "text" | "other" | "cpe" | "email-attachment"
+        | "email-body" | "email-header" | "first-name" | "middle-name" | "last-name"
         | "full-name" => FreeText,
         // Newer than MISP 2.5.1; treated like its sibling snort.
         "suricata" => FreeText,
