@@ -22,6 +22,25 @@
 //! identifiers are upper-cased; everything else keeps its case. Case mapping is
 //! ASCII-only, as PHP's `strtolower`.
 //!
+//! Where we knowingly differ from MISP 2.5.1:
+//! * empty input is refused for every type (MISP stores an empty `boolean` as `0`);
+//! * an accepted value whose rewrite is not stable is rewritten until it is,
+//!   so that normalising a stored value changes nothing (MISP stores the first
+//!   pass, e.g. `00123` for the phone number `0(0)0123`, where we store `+123`);
+//!   refanging likewise runs to a fixed point (`[[.]]` gives `.`);
+//! * `integer` accepts an optionally signed whole number (MISP 2.5.1 refuses
+//!   every value: it tests `is_int` on a string);
+//! * `onion-address` accepts 56-character v3 names (MISP 2.5.1's pattern has a
+//!   typo that refuses them);
+//! * `vulnerability` also accepts the advisory identifiers newer MISP releases
+//!   accept (GHSA, GCVE, PYSEC, RHSA, …), keeping their case;
+//! * `domain|ip` and `hostname|port` halves may not end in a line break (PHP's
+//!   `$` lets one through);
+//! * `datetime` understands ISO 8601 and `@epoch`, not PHP's relative or named
+//!   forms (`tomorrow`, `1 May 2024`), which need a clock or a zone database;
+//! * types newer than MISP 2.5.1 (`suricata`, `edge-extension-id`, `uuid`,
+//!   `filename|impfuzzy`) get the rule of their closest sibling (see `rules`).
+//!
 //! MISP's import regexes (administrator-defined rewrites) are configuration,
 //! not part of this crate.
 
