@@ -1,11 +1,12 @@
 //! Parser throughput on generated Shadowserver reports.
 //!
 //! ```text
-//! cargo run --release -p fyr-formats --example bench_parse -- <reports.json> [rows] [rounds]
+//! cargo run --release -p fyr-formats --example bench_parse -- <reports.json> [rows] [rounds] [types]
 //! ```
 //!
-//! For `scan_http` and `event4_sinkhole` it generates `rows` (default
-//! 1,000,000) rows into memory, then parses them `rounds` times (default 3)
+//! For each report type in `types` (comma-separated, default
+//! `scan_http,event4_sinkhole`) it generates `rows` (default 1,000,000) rows
+//! into memory, then parses them `rounds` times (default 3)
 //! on one thread, touching every record, and prints rows/s and MB/s per
 //! round and the best round. Generation is not timed.
 
@@ -20,15 +21,18 @@ use fyr_formats::exposure::{
 fn main() {
     let mut args = std::env::args().skip(1);
     let Some(path) = args.next() else {
-        eprintln!("usage: bench_parse <reports.json> [rows] [rounds]");
+        eprintln!("usage: bench_parse <reports.json> [rows] [rounds] [types]");
         std::process::exit(2);
     };
     let rows: u64 = args.next().map_or(1_000_000, |a| a.parse().expect("rows"));
     let rounds: u32 = args.next().map_or(3, |a| a.parse().expect("rounds"));
+    let types = args
+        .next()
+        .unwrap_or_else(|| "scan_http,event4_sinkhole".to_owned());
     let schema = ShadowserverSchema::from_reader(std::fs::File::open(&path).expect("open schema"))
         .expect("schema");
 
-    for report_type in ["scan_http", "event4_sinkhole"] {
+    for report_type in types.split(',') {
         let entry = schema.get(report_type).expect("report type in schema");
         let mut data = Vec::new();
         let started = Instant::now();

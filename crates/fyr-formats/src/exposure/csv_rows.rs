@@ -4,13 +4,16 @@
 //! buffers, error accounting.
 //!
 //! Records are split by `csv_core` (the engine of the `csv` crate) driven
-//! directly rather than through `csv::Reader`, for two reasons: `csv::Reader`
-//! reports the start line of a record before skipping blank lines and the
-//! `\n` of a preceding `\r\n`, so line numbers were off by one in CRLF files;
-//! and it grows a record without bound, so one unterminated quote in a huge
-//! file would load the file whole. Here a record longer than the limit is
-//! skipped (its bytes are parsed into a small scratch buffer and dropped)
-//! and reading goes on.
+//! directly rather than through `csv::Reader`, for three reasons:
+//! `csv::Reader` reports the start line of a record before skipping blank
+//! lines and the `\n` of a preceding `\r\n`, so line numbers were off by one
+//! in CRLF files; it grows a record without bound, so one unterminated quote
+//! in a huge file would load the file whole; and it copies every field. Here
+//! a line without quotes and without a stray `\r` that lies wholly in the
+//! input buffer (nearly every Shadowserver row) is split in place with
+//! `memchr`, which means exactly what `csv_core` would make of it; every
+//! other record goes through `csv_core`. A record longer than the limit is
+//! parsed into a small scratch buffer, dropped, and reading goes on.
 
 use std::collections::HashSet;
 use std::io::{self, Read};
@@ -27,7 +30,8 @@ const BUFFER: usize = 64 * 1024;
 
 /// What [`RawCsv::read`] found.
 enum Raw {
-    /// A record starting on this 1-based line is in the field buffers.
+    /// A record starting on this 1-based line is ready: see
+    /// [`RawCsv::record_bytes`] and [`RawCsv::spans`].
     Record(u64),
     /// A record starting on this line was longer than the limit; it was
     /// read past and dropped.
@@ -41,18 +45,27 @@ enum Raw {
 pub(crate) struct RawCsv<R> {
     inner: R,
     core: csv_core::Reader,
+    delimiter: u8,
     buf: Vec<u8>,
     pos: usize,
     len: usize,
     eof: bool,
-    /// Unescaped field bytes of the current record, back to back.
+    /// The first record always goes through `csv_core`, which strips a
+    /// UTF-8 byte-order mark at the very start.
+    first: bool,
+    /// Where the current record's bytes are: `Some(range)` of `buf` (split
+    /// in place) or `None` for `fields` (unescaped by `csv_core`).
+    in_buf: Option<(usize, usize)>,
+    /// Unescaped field bytes from `csv_core`, back to back.
     fields: Vec<u8>,
-    /// End offset of each field in `fields`.
+    /// End offset of each field in `fields`, from `csv_core`.
     ends: Vec<usize>,
-    nfields: usize,
-    /// Line breaks consumed outside records (blank lines, the `\n` of
-    /// `\r\n`); `core.line()` counts the ones inside records.
-    skipped_lines: u64,
+    /// `(start, end)` of each field of the current record, relative to
+    /// [`RawCsv::record_bytes`].
+    spans: Vec<(usize, usize)>,
+    /// Line breaks not seen by `csv_core` (blank lines, the `\n` of `\r\n`,
+    /// lines split in place); `core.line()` counts the others.
+    own_lines: u64,
     max_record: usize,
     scratch: Vec<u8>,
     scratch_ends: Vec<usize>,
@@ -63,14 +76,17 @@ impl<R: Read> RawCsv<R> {
         RawCsv {
             inner,
             core: csv_core::ReaderBuilder::new().delimiter(delimiter).build(),
+            delimiter,
             buf: vec![0; BUFFER],
             pos: 0,
             len: 0,
             eof: false,
+            first: true,
+            in_buf: None,
             fields: vec![0; max_record.min(1024)],
             ends: vec![0; max_record.min(64)],
-            nfields: 0,
-            skipped_lines: 0,
+            spans: Vec::with_capacity(64),
+            own_lines: 0,
             max_record,
             scratch: vec![0; 4096],
             scratch_ends: vec![0; 256],
@@ -79,7 +95,7 @@ impl<R: Read> RawCsv<R> {
 
     /// The 1-based line of the next unread byte.
     fn line(&self) -> u64 {
-        self.core.line() + self.skipped_lines
+        self.core.line() + self.own_lines
     }
 
     /// Refills the input buffer; `false` at end of input.
@@ -112,13 +128,48 @@ impl<R: Read> RawCsv<R> {
                 return Ok(Raw::Eof);
             }
             match self.buf.get(self.pos) {
-                Some(b'\n') => self.skipped_lines += 1,
+                Some(b'\n') => self.own_lines += 1,
                 Some(b'\r') => {}
                 _ => break,
             }
             self.pos += 1;
         }
         let line = self.line();
+        if !self.first && self.split_in_place() {
+            return Ok(Raw::Record(line));
+        }
+        self.first = false;
+        self.read_with_core(line)
+    }
+
+    /// The fast path: if the next line is wholly in the buffer and has no
+    /// quote and no `\r` before its end, split it on the delimiter in place.
+    fn split_in_place(&mut self) -> bool {
+        let rest = self.buf.get(self.pos..self.len).unwrap_or_default();
+        let Some(newline) = memchr::memchr(b'\n', rest) else {
+            return false;
+        };
+        let mut content = rest.get(..newline).unwrap_or_default();
+        if let Some(before_cr) = content.strip_suffix(b"\r") {
+            content = before_cr;
+        }
+        if content.len() > self.max_record || memchr::memchr2(b'"', b'\r', content).is_some() {
+            return false;
+        }
+        self.spans.clear();
+        let mut start = 0;
+        for delimiter in memchr::memchr_iter(self.delimiter, content) {
+            self.spans.push((start, delimiter));
+            start = delimiter + 1;
+        }
+        self.spans.push((start, content.len()));
+        self.in_buf = Some((self.pos, self.pos + content.len()));
+        self.pos += newline + 1;
+        self.own_lines += 1;
+        true
+    }
+
+    fn read_with_core(&mut self, line: u64) -> io::Result<Raw> {
         let (mut nout, mut nend) = (0, 0);
         let mut overflow = false;
         loop {
@@ -151,7 +202,13 @@ impl<R: Read> RawCsv<R> {
                 }
                 ReadRecordResult::Record if overflow => return Ok(Raw::TooLarge(line)),
                 ReadRecordResult::Record => {
-                    self.nfields = nend;
+                    self.in_buf = None;
+                    self.spans.clear();
+                    let mut start = 0;
+                    for &end in self.ends.get(..nend).unwrap_or_default() {
+                        self.spans.push((start, end));
+                        start = end;
+                    }
                     return Ok(Raw::Record(line));
                 }
                 ReadRecordResult::End => return Ok(Raw::Eof),
@@ -159,15 +216,28 @@ impl<R: Read> RawCsv<R> {
         }
     }
 
+    /// The bytes the spans of the record last returned point into.
+    fn record_bytes(&self) -> &[u8] {
+        match self.in_buf {
+            Some((start, end)) => self.buf.get(start..end).unwrap_or_default(),
+            None => {
+                let len = self.spans.last().map_or(0, |s| s.1);
+                self.fields.get(..len).unwrap_or_default()
+            }
+        }
+    }
+
+    /// `(start, end)` of each field of the record last returned.
+    fn spans(&self) -> &[(usize, usize)] {
+        &self.spans
+    }
+
     /// The fields of the record last returned.
     fn fields(&self) -> impl Iterator<Item = &[u8]> {
-        let ends = self.ends.get(..self.nfields).unwrap_or_default();
-        let mut start = 0;
-        ends.iter().map(move |&end| {
-            let field = self.fields.get(start..end).unwrap_or_default();
-            start = end;
-            field
-        })
+        let bytes = self.record_bytes();
+        self.spans
+            .iter()
+            .map(move |&(start, end)| bytes.get(start..end).unwrap_or_default())
     }
 }
 
@@ -197,7 +267,7 @@ pub(crate) fn open<R: Read>(
         Raw::Eof => return Err(FileError::Empty),
         Raw::TooLarge(_) => return Err(FileError::HeaderTooLarge(options.max_record_bytes)),
     }
-    let mut names: Vec<Arc<str>> = Vec::with_capacity(csv.nfields);
+    let mut names: Vec<Arc<str>> = Vec::with_capacity(csv.spans().len());
     let mut seen = HashSet::new();
     for (i, cell) in csv.fields().enumerate() {
         if cell.contains(&0) {
@@ -310,21 +380,25 @@ impl<R: Read> CsvRows<R> {
                 )));
             }
         };
-        if self.csv.nfields != self.columns.len() {
+        if self.csv.spans().len() != self.columns.len() {
             return Some(Err(RowError::new(
                 line,
                 RowErrorKind::FieldCount,
                 format!(
                     "{} fields where the header has {}",
-                    self.csv.nfields,
+                    self.csv.spans().len(),
                     self.columns.len()
                 ),
             )));
         }
         self.draft.reset();
-        for (column, cell) in self.columns.iter().zip(self.csv.fields()) {
-            let result = match std::str::from_utf8(cell) {
-                Ok(value) => self.draft.set(
+        // One UTF-8 check for the whole record (fast for ASCII); a field is
+        // then valid unless its ends split a character.
+        let bytes = self.csv.record_bytes();
+        let text = std::str::from_utf8(bytes).ok();
+        for (column, &(start, end)) in self.columns.iter().zip(self.csv.spans()) {
+            let result = match text.and_then(|t| t.get(start..end)) {
+                Some(value) => self.draft.set(
                     *column,
                     value,
                     &self.names,
@@ -333,9 +407,9 @@ impl<R: Read> CsvRows<R> {
                     line,
                 ),
                 // Non-UTF-8 bytes become U+FFFD rather than losing the row.
-                Err(_) => self.draft.set(
+                None => self.draft.set(
                     *column,
-                    &String::from_utf8_lossy(cell),
+                    &String::from_utf8_lossy(bytes.get(start..end).unwrap_or_default()),
                     &self.names,
                     &self.shape,
                     &mut self.kinds,

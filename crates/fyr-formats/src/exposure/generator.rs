@@ -229,13 +229,20 @@ const WORDS: &[&str] = &[
     "exchange", "windows", "linux", "printer", "nas", "dvr", "server", "gateway",
 ];
 const TLDS: &[&str] = &["se", "nu", "com", "net", "org", "eu"];
+/// Free text as scanners record it.
 const TEXTS: &[&str] = &[
     "SSH-2.0-OpenSSH_8.9p1 Ubuntu-3ubuntu0.6",
     "220 mail.example.se ESMTP Postfix (Ubuntu)",
+    "OK",
+    "Unauthorized",
+    "Forbidden",
+    "Moved Permanently",
+];
+/// Free text that needs CSV quoting: commas, quotes, line breaks.
+const QUOTED_TEXTS: &[&str] = &[
     "Basic realm=\"Router, admin\"",
     "HTTP/1.1 200 OK\r\nServer: nginx\r\n",
     "Login required, please authenticate",
-    "Forbidden",
     "quote \"inside\", comma and\nnewline",
 ];
 
@@ -243,7 +250,7 @@ const TEXTS: &[&str] = &[
 /// the schema's fields in order, then `options.rows` rows with plausible
 /// values per column name (timestamps within `options.date`, addresses,
 /// ports, protocols, ASNs, countries, host names, URLs, hashes, tags, …,
-/// some empty, some quoted text with commas, quotes and newlines) and,
+/// some empty, a few text cells with commas, quotes and line breaks) and,
 /// if asked, deliberately bad rows (see [`GenOptions::bad_row`]).
 pub fn generate_shadowserver_csv(
     entry: &ReportSchema,
@@ -440,7 +447,10 @@ impl Gen<'_> {
                 self.hostname(out);
             }
             Fill::Text => {
-                if self.chance(80) {
+                // About one text cell in 25 needs quoting.
+                if self.chance(4) {
+                    out.push_str(self.pick(QUOTED_TEXTS));
+                } else if self.chance(80) {
                     out.push_str(self.pick(TEXTS));
                 }
             }

@@ -8,5 +8,6 @@ mod all_report_types;
 mod bad_input;
 mod common;
 mod csv_layout;
+mod differential;
 mod generic;
 mod no_panic;
