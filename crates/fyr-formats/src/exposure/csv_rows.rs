@@ -142,8 +142,10 @@ impl<R: Read> RawCsv<R> {
         self.read_with_core(line)
     }
 
-    /// The fast path: if the next line is wholly in the buffer and has no
-    /// quote and no `\r` before its end, split it on the delimiter in place.
+    /// The fast path: if the next line is wholly in the buffer, has no `\r`
+    /// before its end, and every quoted field is a plain `"..."` (no `""`
+    /// inside, no line break, nothing between the closing quote and the
+    /// delimiter), split it in place. Anything else is left to `csv_core`.
     fn split_in_place(&mut self) -> bool {
         let rest = self.buf.get(self.pos..self.len).unwrap_or_default();
         let Some(newline) = memchr::memchr(b'\n', rest) else {
@@ -153,16 +155,26 @@ impl<R: Read> RawCsv<R> {
         if let Some(before_cr) = content.strip_suffix(b"\r") {
             content = before_cr;
         }
-        if content.len() > self.max_record || memchr::memchr2(b'"', b'\r', content).is_some() {
+        if content.len() > self.max_record {
             return false;
         }
         self.spans.clear();
-        let mut start = 0;
-        for delimiter in memchr::memchr_iter(self.delimiter, content) {
-            self.spans.push((start, delimiter));
-            start = delimiter + 1;
+        let ok = match memchr::memchr2(b'"', b'\r', content) {
+            None => {
+                let mut start = 0;
+                for delimiter in memchr::memchr_iter(self.delimiter, content) {
+                    self.spans.push((start, delimiter));
+                    start = delimiter + 1;
+                }
+                self.spans.push((start, content.len()));
+                true
+            }
+            Some(_) if memchr::memchr(b'\r', content).is_some() => false,
+            Some(_) => split_quoted(content, self.delimiter, &mut self.spans),
+        };
+        if !ok {
+            return false;
         }
-        self.spans.push((start, content.len()));
         self.in_buf = Some((self.pos, self.pos + content.len()));
         self.pos += newline + 1;
         self.own_lines += 1;
@@ -238,6 +250,39 @@ impl<R: Read> RawCsv<R> {
         self.spans
             .iter()
             .map(move |&(start, end)| bytes.get(start..end).unwrap_or_default())
+    }
+}
+
+/// Splits a line holding quotes into field spans, if each quoted field is
+/// a plain `"..."` followed by the delimiter or the end of the line; a quote
+/// inside an unquoted field is data, as in `csv_core`. `false` otherwise.
+fn split_quoted(line: &[u8], delimiter: u8, spans: &mut Vec<(usize, usize)>) -> bool {
+    let mut i = 0;
+    loop {
+        let rest = line.get(i..).unwrap_or_default();
+        if rest.first() == Some(&b'"') {
+            let Some(close) = memchr::memchr(b'"', rest.get(1..).unwrap_or_default()) else {
+                return false;
+            };
+            let end = i + 1 + close;
+            spans.push((i + 1, end));
+            match line.get(end + 1) {
+                None => return true,
+                Some(&b) if b == delimiter => i = end + 2,
+                Some(_) => return false,
+            }
+        } else {
+            match memchr::memchr(delimiter, rest) {
+                Some(d) => {
+                    spans.push((i, i + d));
+                    i += d + 1;
+                }
+                None => {
+                    spans.push((i, line.len()));
+                    return true;
+                }
+            }
+        }
     }
 }
 

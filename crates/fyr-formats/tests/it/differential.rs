@@ -90,6 +90,7 @@ fn csv_body() -> impl Strategy<Value = Vec<u8>> {
         1 => Just(b"\r".to_vec()),
         1 => Just(b"\"\"".to_vec()),
         4 => "[a-z0-9 ]{1,6}".prop_map(String::into_bytes),
+        3 => "\"[a-z ,\n]{0,5}\"".prop_map(String::into_bytes),
         1 => Just("é".as_bytes().to_vec()),
         1 => Just(b"\xff".to_vec()),
     ];
