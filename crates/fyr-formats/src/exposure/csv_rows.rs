@@ -98,21 +98,29 @@ impl<R: Read> RawCsv<R> {
         self.core.line() + self.own_lines
     }
 
-    /// Refills the input buffer; `false` at end of input.
+    /// Moves the unread bytes to the front of the buffer and reads more
+    /// after them; `false` if nothing could be added (end of input, or the
+    /// buffer is full of unread bytes).
     fn fill(&mut self) -> io::Result<bool> {
-        self.pos = 0;
-        self.len = 0;
+        if self.pos > 0 {
+            self.buf.copy_within(self.pos..self.len, 0);
+            self.len -= self.pos;
+            self.pos = 0;
+        }
         if self.eof {
             return Ok(false);
         }
         loop {
-            match self.inner.read(&mut self.buf) {
+            let Some(room) = self.buf.get_mut(self.len..).filter(|r| !r.is_empty()) else {
+                return Ok(false);
+            };
+            match self.inner.read(room) {
                 Ok(0) => {
                     self.eof = true;
                     return Ok(false);
                 }
                 Ok(n) => {
-                    self.len = n;
+                    self.len += n;
                     return Ok(true);
                 }
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
@@ -135,28 +143,39 @@ impl<R: Read> RawCsv<R> {
             self.pos += 1;
         }
         let line = self.line();
-        if !self.first && self.split_in_place() {
+        if !self.first && self.split_in_place()? {
             return Ok(Raw::Record(line));
         }
         self.first = false;
         self.read_with_core(line)
     }
 
-    /// The fast path: if the next line is wholly in the buffer, has no `\r`
+    /// The fast path: if the next line fits in the buffer, has no `\r`
     /// before its end, and every quoted field is a plain `"..."` (no `""`
     /// inside, no line break, nothing between the closing quote and the
     /// delimiter), split it in place. Anything else is left to `csv_core`.
-    fn split_in_place(&mut self) -> bool {
-        let rest = self.buf.get(self.pos..self.len).unwrap_or_default();
-        let Some(newline) = memchr::memchr(b'\n', rest) else {
-            return false;
+    fn split_in_place(&mut self) -> io::Result<bool> {
+        // Find the end of the line, reading more if the buffer has only
+        // part of it (the reader may hand out small chunks).
+        let mut scanned = self.pos;
+        let newline = loop {
+            let unscanned = self.buf.get(scanned..self.len).unwrap_or_default();
+            if let Some(i) = memchr::memchr(b'\n', unscanned) {
+                break scanned + i - self.pos;
+            }
+            let (unread_from, scanned_to) = (self.pos, self.len);
+            if !self.fill()? {
+                return Ok(false);
+            }
+            scanned = scanned_to - unread_from;
         };
+        let rest = self.buf.get(self.pos..self.len).unwrap_or_default();
         let mut content = rest.get(..newline).unwrap_or_default();
         if let Some(before_cr) = content.strip_suffix(b"\r") {
             content = before_cr;
         }
         if content.len() > self.max_record {
-            return false;
+            return Ok(false);
         }
         self.spans.clear();
         let ok = match memchr::memchr2(b'"', b'\r', content) {
@@ -173,12 +192,12 @@ impl<R: Read> RawCsv<R> {
             Some(_) => split_quoted(content, self.delimiter, &mut self.spans),
         };
         if !ok {
-            return false;
+            return Ok(false);
         }
         self.in_buf = Some((self.pos, self.pos + content.len()));
         self.pos += newline + 1;
         self.own_lines += 1;
-        true
+        Ok(true)
     }
 
     fn read_with_core(&mut self, line: u64) -> io::Result<Raw> {
