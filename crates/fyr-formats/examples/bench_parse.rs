@@ -17,9 +17,7 @@
 
 use std::time::Instant;
 
-use fyr_formats::exposure::{
-    GenOptions, ShadowserverReader, ShadowserverSchema, generate_shadowserver_csv,
-};
+use fyr_formats::exposure::{GenOptions, ShadowserverReader, ShadowserverSchema, generate_shadowserver_csv};
 
 fn main() {
     let mut args = std::env::args().skip(1);
@@ -29,26 +27,14 @@ fn main() {
     };
     let rows: u64 = args.next().map_or(1_000_000, |a| a.parse().expect("rows"));
     let rounds: u32 = args.next().map_or(3, |a| a.parse().expect("rounds"));
-    let types = args
-        .next()
-        .unwrap_or_else(|| "scan_http,event4_sinkhole".to_owned());
-    let schema = ShadowserverSchema::from_reader(std::fs::File::open(&path).expect("open schema"))
-        .expect("schema");
+    let types = args.next().unwrap_or_else(|| "scan_http,event4_sinkhole".to_owned());
+    let schema = ShadowserverSchema::from_reader(std::fs::File::open(&path).expect("open schema")).expect("schema");
 
     for report_type in types.split(',') {
         let entry = schema.get(report_type).expect("report type in schema");
         let mut data = Vec::new();
         let started = Instant::now();
-        generate_shadowserver_csv(
-            entry,
-            &GenOptions {
-                rows,
-                seed: 42,
-                ..GenOptions::default()
-            },
-            &mut data,
-        )
-        .expect("generate");
+        generate_shadowserver_csv(entry, &GenOptions { rows, seed: 42, ..GenOptions::default() }, &mut data).expect("generate");
         println!(
             "{report_type}: generated {rows} rows, {:.1} MB ({} columns, {:.0} B/row) in {:.2} s",
             data.len() as f64 / 1e6,
@@ -67,9 +53,7 @@ fn main() {
             for record in reader {
                 let record = record.expect("generated rows are good");
                 ok += 1;
-                checksum = checksum
-                    .wrapping_add(u64::from(record.port.unwrap_or(0)))
-                    .wrapping_add(record.extra.len() as u64);
+                checksum = checksum.wrapping_add(u64::from(record.port.unwrap_or(0))).wrapping_add(record.extra.len() as u64);
             }
             let secs = started.elapsed().as_secs_f64();
             let cpu_secs = match (cpu_started, thread_cpu_ns()) {
@@ -88,20 +72,11 @@ fn main() {
                 cpu_rate / 1e6
             );
         }
-        println!(
-            "  best: {:.2} M rows/s wall clock, {:.2} M rows/s per CPU second",
-            best / 1e6,
-            best_cpu / 1e6
-        );
+        println!("  best: {:.2} M rows/s wall clock, {:.2} M rows/s per CPU second", best / 1e6, best_cpu / 1e6);
     }
 }
 
 /// CPU time of the current thread in nanoseconds (Linux), if available.
 fn thread_cpu_ns() -> Option<u64> {
-    std::fs::read_to_string("/proc/thread-self/schedstat")
-        .ok()?
-        .split_whitespace()
-        .next()?
-        .parse()
-        .ok()
+    std::fs::read_to_string("/proc/thread-self/schedstat").ok()?.split_whitespace().next()?.parse().ok()
 }

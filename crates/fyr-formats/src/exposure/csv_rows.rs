@@ -206,8 +206,7 @@ impl<R: Read> RawCsv<R> {
         loop {
             let input = self.buf.get(self.pos..self.len).unwrap_or_default();
             let (res, nin, out, end) = if overflow {
-                self.core
-                    .read_record(input, &mut self.scratch, &mut self.scratch_ends)
+                self.core.read_record(input, &mut self.scratch, &mut self.scratch_ends)
             } else {
                 let output = self.fields.get_mut(nout..).unwrap_or_default();
                 let ends = self.ends.get_mut(nend..).unwrap_or_default();
@@ -266,9 +265,7 @@ impl<R: Read> RawCsv<R> {
     /// The fields of the record last returned.
     fn fields(&self) -> impl Iterator<Item = &[u8]> {
         let bytes = self.record_bytes();
-        self.spans
-            .iter()
-            .map(move |&(start, end)| bytes.get(start..end).unwrap_or_default())
+        self.spans.iter().map(move |&(start, end)| bytes.get(start..end).unwrap_or_default())
     }
 }
 
@@ -321,10 +318,7 @@ pub(crate) struct Header {
 }
 
 /// Reads and checks the first row of a CSV stream.
-pub(crate) fn open<R: Read>(
-    reader: R,
-    options: &ReaderOptions,
-) -> Result<(RawCsv<R>, Header), FileError> {
+pub(crate) fn open<R: Read>(reader: R, options: &ReaderOptions) -> Result<(RawCsv<R>, Header), FileError> {
     let mut csv = RawCsv::new(reader, options.delimiter, options.max_record_bytes);
     match csv.read()? {
         Raw::Record(_) => {}
@@ -340,11 +334,7 @@ pub(crate) fn open<R: Read>(
         let Ok(name) = std::str::from_utf8(cell) else {
             return Err(FileError::NotText);
         };
-        let name = if i == 0 {
-            name.trim_start_matches('\u{feff}')
-        } else {
-            name
-        };
+        let name = if i == 0 { name.trim_start_matches('\u{feff}') } else { name };
         let name = name.trim();
         if !name.is_empty() && !seen.insert(name) {
             return Err(FileError::DuplicateColumn(name.to_owned()));
@@ -354,20 +344,12 @@ pub(crate) fn open<R: Read>(
     if names.iter().all(|n| n.is_empty()) {
         return Err(FileError::Empty);
     }
-    Ok((
-        csv,
-        Header {
-            names: names.into(),
-        },
-    ))
+    Ok((csv, Header { names: names.into() }))
 }
 
 /// Error for a header none of whose columns was expected.
 pub(crate) fn no_known_columns(expected: String, names: &[Arc<str>]) -> FileError {
-    FileError::NoKnownColumns {
-        expected,
-        found: names.iter().take(16).map(|n| shorten(n)).collect(),
-    }
+    FileError::NoKnownColumns { expected, found: names.iter().take(16).map(|n| shorten(n)).collect() }
 }
 
 /// Row iterator over a CSV stream whose header is already mapped.
@@ -384,18 +366,8 @@ pub(crate) struct CsvRows<R> {
 }
 
 impl<R: Read> CsvRows<R> {
-    pub(crate) fn new(
-        csv: RawCsv<R>,
-        names: Arc<[Arc<str>]>,
-        roles: Vec<Role>,
-        shape: Shape,
-        options: &ReaderOptions,
-    ) -> Self {
-        let columns = roles
-            .into_iter()
-            .enumerate()
-            .map(|(name, role)| Column { role, name })
-            .collect();
+    pub(crate) fn new(csv: RawCsv<R>, names: Arc<[Arc<str>]>, roles: Vec<Role>, shape: Shape, options: &ReaderOptions) -> Self {
+        let columns = roles.into_iter().enumerate().map(|(name, role)| Column { role, name }).collect();
         CsvRows {
             csv,
             names,
@@ -448,11 +420,7 @@ impl<R: Read> CsvRows<R> {
             return Some(Err(RowError::new(
                 line,
                 RowErrorKind::FieldCount,
-                format!(
-                    "{} fields where the header has {}",
-                    self.csv.spans().len(),
-                    self.columns.len()
-                ),
+                format!("{} fields where the header has {}", self.csv.spans().len(), self.columns.len()),
             )));
         }
         self.draft.reset();
@@ -462,14 +430,7 @@ impl<R: Read> CsvRows<R> {
         let text = std::str::from_utf8(bytes).ok();
         for (column, &(start, end)) in self.columns.iter().zip(self.csv.spans()) {
             let result = match text.and_then(|t| t.get(start..end)) {
-                Some(value) => self.draft.set(
-                    *column,
-                    value,
-                    &self.names,
-                    &self.shape,
-                    &mut self.kinds,
-                    line,
-                ),
+                Some(value) => self.draft.set(*column, value, &self.names, &self.shape, &mut self.kinds, line),
                 // Non-UTF-8 bytes become U+FFFD rather than losing the row.
                 None => self.draft.set(
                     *column,

@@ -74,11 +74,7 @@ pub struct RowError {
 
 impl RowError {
     pub(crate) fn new(line: u64, kind: RowErrorKind, message: impl Into<String>) -> RowError {
-        RowError {
-            line,
-            kind,
-            message: message.into(),
-        }
+        RowError { line, kind, message: message.into() }
     }
 
     /// Whether reading stopped at this error (see [`RowErrorKind::is_fatal`]).
@@ -137,12 +133,7 @@ pub struct ReaderOptions {
 
 impl Default for ReaderOptions {
     fn default() -> Self {
-        ReaderOptions {
-            max_errors_kept: 100,
-            max_record_bytes: 1 << 20,
-            fallback_observed_at: None,
-            delimiter: b',',
-        }
+        ReaderOptions { max_errors_kept: 100, max_record_bytes: 1 << 20, fallback_observed_at: None, delimiter: b',' }
     }
 }
 

@@ -37,11 +37,7 @@ pub fn report_type_from_filename(file_name: &str) -> Option<ReportFileName> {
     if report_type.is_empty() || rest.is_empty() {
         return None;
     }
-    Some(ReportFileName {
-        date,
-        report_type: report_type.to_owned(),
-        rest: rest.to_owned(),
-    })
+    Some(ReportFileName { date, report_type: report_type.to_owned(), rest: rest.to_owned() })
 }
 
 /// `YYYY-MM-DD`, digits only.
@@ -58,9 +54,7 @@ fn parse_date(s: &str) -> Option<Date> {
 }
 
 fn digits(b: &[u8]) -> Option<u32> {
-    b.iter().try_fold(0u32, |acc, &c| {
-        c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0'))
-    })
+    b.iter().try_fold(0u32, |acc, &c| c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0')))
 }
 
 #[cfg(test)]
@@ -77,40 +71,22 @@ mod tests {
     fn documented_examples() {
         assert_eq!(
             parts("2015-01-01-dns_openresolver-sample-asn.csv"),
-            Some((
-                date!(2015 - 01 - 01),
-                "dns_openresolver".into(),
-                "sample-asn".into()
-            ))
+            Some((date!(2015 - 01 - 01), "dns_openresolver".into(), "sample-asn".into()))
         );
         assert_eq!(
             parts("2020-04-03-scan_ics-sample-asn-delayed.csv"),
-            Some((
-                date!(2020 - 04 - 03),
-                "scan_ics".into(),
-                "sample-asn-delayed".into()
-            ))
+            Some((date!(2020 - 04 - 03), "scan_ics".into(), "sample-asn-delayed".into()))
         );
         assert_eq!(
             parts("2024-07-04-dns_openresolver-123-sample-asn.csv"),
-            Some((
-                date!(2024 - 07 - 04),
-                "dns_openresolver".into(),
-                "123-sample-asn".into()
-            ))
+            Some((date!(2024 - 07 - 04), "dns_openresolver".into(), "123-sample-asn".into()))
         );
     }
 
     #[test]
     fn directories_and_case() {
-        assert_eq!(
-            parts("/var/spool/2024-07-04-scan_http-se.CSV").map(|p| p.1),
-            Some("scan_http".into())
-        );
-        assert_eq!(
-            parts(r"C:\in\2024-07-04-scan_http-se.csv").map(|p| p.1),
-            Some("scan_http".into())
-        );
+        assert_eq!(parts("/var/spool/2024-07-04-scan_http-se.CSV").map(|p| p.1), Some("scan_http".into()));
+        assert_eq!(parts(r"C:\in\2024-07-04-scan_http-se.csv").map(|p| p.1), Some("scan_http".into()));
     }
 
     #[test]

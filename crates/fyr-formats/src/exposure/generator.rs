@@ -36,14 +36,7 @@ pub struct GenOptions {
 
 impl Default for GenOptions {
     fn default() -> Self {
-        GenOptions {
-            rows: 1000,
-            seed: 1,
-            ipv6: false,
-            ip_pool: None,
-            bad_row_every: None,
-            date: date!(2026 - 01 - 15),
-        }
+        GenOptions { rows: 1000, seed: 1, ipv6: false, ip_pool: None, bad_row_every: None, date: date!(2026 - 01 - 15) }
     }
 }
 
@@ -142,12 +135,7 @@ fn fill_of(name: &str, subject_ip: Option<&str>) -> Fill {
         Fill::Region
     } else if ends("city") {
         Fill::City
-    } else if ends("hostname")
-        || ends("host")
-        || ends("servername")
-        || ends("server_name")
-        || name == "domain"
-    {
+    } else if ends("hostname") || ends("host") || ends("servername") || ends("server_name") || name == "domain" {
         Fill::Hostname
     } else if name == "hostname_source" {
         Fill::HostnameSource
@@ -183,16 +171,7 @@ fn fill_of(name: &str, subject_ip: Option<&str>) -> Fill {
         Fill::Number
     } else if name == "email" {
         Fill::Email
-    } else if matches!(
-        name,
-        "banner"
-            | "raw_response"
-            | "detail"
-            | "reason"
-            | "subject"
-            | "http_reason"
-            | "www_authenticate"
-    ) {
+    } else if matches!(name, "banner" | "raw_response" | "detail" | "reason" | "subject" | "http_reason" | "www_authenticate") {
         Fill::Text
     } else {
         Fill::Token
@@ -200,33 +179,13 @@ fn fill_of(name: &str, subject_ip: Option<&str>) -> Fill {
 }
 
 const GEOS: &[&str] = &["SE", "NO", "FI", "DK", "DE", "NL", "US", "GB", "FR", "PL"];
-const REGIONS: &[&str] = &[
-    "STOCKHOLM",
-    "VASTRA GOTALANDS LAN",
-    "SKANE LAN",
-    "UPPSALA LAN",
-    "OSLO",
-];
+const REGIONS: &[&str] = &["STOCKHOLM", "VASTRA GOTALANDS LAN", "SKANE LAN", "UPPSALA LAN", "OSLO"];
 const CITIES: &[&str] = &["STOCKHOLM", "GOTEBORG", "MALMO", "UPPSALA", "LULEA", "OSLO"];
-const SECTORS: &[&str] = &[
-    "Communications, Service Provider, and Hosting",
-    "Education",
-    "Government",
-    "Healthcare",
-    "Manufacturing",
-];
-const TAGS: &[&str] = &[
-    "",
-    "http",
-    "ssl",
-    "rdp",
-    "cve-2021-44228",
-    "cve-2023-4966;citrix",
-    "mirai",
-];
+const SECTORS: &[&str] = &["Communications, Service Provider, and Hosting", "Education", "Government", "Healthcare", "Manufacturing"];
+const TAGS: &[&str] = &["", "http", "ssl", "rdp", "cve-2021-44228", "cve-2023-4966;citrix", "mirai"];
 const WORDS: &[&str] = &[
-    "alpha", "nginx", "apache", "openssh", "ubuntu", "router", "camera", "mikrotik", "fortinet",
-    "exchange", "windows", "linux", "printer", "nas", "dvr", "server", "gateway",
+    "alpha", "nginx", "apache", "openssh", "ubuntu", "router", "camera", "mikrotik", "fortinet", "exchange", "windows", "linux", "printer",
+    "nas", "dvr", "server", "gateway",
 ];
 const TLDS: &[&str] = &["se", "nu", "com", "net", "org", "eu"];
 /// Free text as scanners record it.
@@ -252,20 +211,12 @@ const QUOTED_TEXTS: &[&str] = &[
 /// ports, protocols, ASNs, countries, host names, URLs, hashes, tags, …,
 /// some empty, a few text cells with commas, quotes and line breaks) and,
 /// if asked, deliberately bad rows (see [`GenOptions::bad_row`]).
-pub fn generate_shadowserver_csv(
-    entry: &ReportSchema,
-    options: &GenOptions,
-    out: impl Write,
-) -> io::Result<GenSummary> {
+pub fn generate_shadowserver_csv(entry: &ReportSchema, options: &GenOptions, out: impl Write) -> io::Result<GenSummary> {
     let address = entry.address_columns();
     let subject_ip = address.as_ref().map(|a| a.ip());
     let subject_port = address.as_ref().map(|a| a.port());
     let subject_asn = address.as_ref().map(|a| a.asn());
-    let fills: Vec<Fill> = entry
-        .fields
-        .iter()
-        .map(|f| fill_of(f, subject_ip.as_deref()))
-        .collect();
+    let fills: Vec<Fill> = entry.fields.iter().map(|f| fill_of(f, subject_ip.as_deref())).collect();
     let find = |name: Option<&String>| name.and_then(|n| entry.fields.iter().position(|f| f == n));
     let port_col = find(subject_port.as_ref());
     let asn_col = find(subject_asn.as_ref());
@@ -275,11 +226,8 @@ pub fn generate_shadowserver_csv(
     let mut writer = csv::WriterBuilder::new().flexible(true).from_writer(out);
     writer.write_record(&entry.fields)?;
 
-    let mut g = Gen {
-        rng: fastrand::Rng::with_seed(options.seed),
-        options,
-        day_start: options.date.midnight().assume_utc().unix_timestamp(),
-    };
+    let mut g =
+        Gen { rng: fastrand::Rng::with_seed(options.seed), options, day_start: options.date.midnight().assume_utc().unix_timestamp() };
     let mut text = String::with_capacity(1024);
     let mut ends: Vec<usize> = Vec::with_capacity(fills.len() + 1);
     let mut bad_rows = 0;
@@ -289,9 +237,7 @@ pub fn generate_shadowserver_csv(
         let bad = options.bad_row(entry, row);
         for (i, fill) in fills.iter().enumerate() {
             let broken = match bad {
-                Some(RowErrorKind::InvalidTimestamp) if Some(i) == ts_col => {
-                    Some("2026-13-45 25:61:00")
-                }
+                Some(RowErrorKind::InvalidTimestamp) if Some(i) == ts_col => Some("2026-13-45 25:61:00"),
                 Some(RowErrorKind::InvalidIp) if Some(i) == ip_col => Some("300.1.2.3"),
                 Some(RowErrorKind::InvalidPort) if Some(i) == port_col => Some("70000"),
                 Some(RowErrorKind::InvalidAsn) if Some(i) == asn_col => Some("AS-x"),
@@ -318,10 +264,7 @@ pub fn generate_shadowserver_csv(
         }))?;
     }
     writer.flush()?;
-    Ok(GenSummary {
-        rows: options.rows,
-        bad_rows,
-    })
+    Ok(GenSummary { rows: options.rows, bad_rows })
 }
 
 struct Gen<'a> {
@@ -332,9 +275,7 @@ struct Gen<'a> {
 
 impl Gen<'_> {
     fn pick<'s>(&mut self, list: &[&'s str]) -> &'s str {
-        list.get(self.rng.usize(..list.len()))
-            .copied()
-            .unwrap_or("")
+        list.get(self.rng.usize(..list.len())).copied().unwrap_or("")
     }
 
     /// `true` with probability `percent`/100.
@@ -347,8 +288,7 @@ impl Gen<'_> {
         match fill {
             Fill::Timestamp | Fill::DateTime => {
                 let secs = self.day_start + i64::from(self.rng.u32(..86_400));
-                let t = time::OffsetDateTime::from_unix_timestamp(secs)
-                    .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+                let t = time::OffsetDateTime::from_unix_timestamp(secs).unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
                 let _ = write!(
                     out,
                     "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
@@ -361,10 +301,7 @@ impl Gen<'_> {
                 );
             }
             Fill::Severity => {
-                let s = Severity::ALL
-                    .get(self.rng.usize(..Severity::ALL.len()))
-                    .copied()
-                    .unwrap_or(Severity::Info);
+                let s = Severity::ALL.get(self.rng.usize(..Severity::ALL.len())).copied().unwrap_or(Severity::Info);
                 out.push_str(s.as_str());
             }
             Fill::SubjectIp => {
@@ -379,9 +316,7 @@ impl Gen<'_> {
             }
             Fill::Port => {
                 let port = if self.chance(50) {
-                    *[22u16, 23, 80, 443, 445, 3389, 8080, 8443]
-                        .get(self.rng.usize(..8))
-                        .unwrap_or(&80)
+                    *[22u16, 23, 80, 443, 445, 3389, 8080, 8443].get(self.rng.usize(..8)).unwrap_or(&80)
                 } else {
                     self.rng.u16(1..)
                 };
@@ -404,19 +339,9 @@ impl Gen<'_> {
             Fill::HostnameSource => out.push_str(self.pick(&["ptr", "certificate", "sni", ""])),
             Fill::Url => {
                 if self.chance(90) {
-                    out.push_str(if self.chance(50) {
-                        "https://"
-                    } else {
-                        "http://"
-                    });
+                    out.push_str(if self.chance(50) { "https://" } else { "http://" });
                     self.hostname(out);
-                    let _ = write!(
-                        out,
-                        "/{}/{}.php?id={}",
-                        self.pick(WORDS),
-                        self.pick(WORDS),
-                        self.rng.u32(..10_000)
-                    );
+                    let _ = write!(out, "/{}/{}.php?id={}", self.pick(WORDS), self.pick(WORDS), self.rng.u32(..10_000));
                 }
             }
             Fill::Naics => {
@@ -477,28 +402,17 @@ impl Gen<'_> {
         let Some(pool) = self.options.ip_pool.as_deref().filter(|p| !p.is_empty()) else {
             return self.random_ip(self.options.ipv6);
         };
-        let net = pool
-            .get(self.rng.usize(..pool.len()))
-            .copied()
-            .unwrap_or(IpNet::V4(ipnet::Ipv4Net::default()));
+        let net = pool.get(self.rng.usize(..pool.len())).copied().unwrap_or(IpNet::V4(ipnet::Ipv4Net::default()));
         match net {
             IpNet::V4(net) => {
                 let host_bits = 32 - u32::from(net.prefix_len());
-                let mask = if host_bits == 32 {
-                    u32::MAX
-                } else {
-                    (1u32 << host_bits) - 1
-                };
+                let mask = if host_bits == 32 { u32::MAX } else { (1u32 << host_bits) - 1 };
                 let base = u32::from(net.network());
                 IpAddr::V4(Ipv4Addr::from(base | (self.rng.u32(..) & mask)))
             }
             IpNet::V6(net) => {
                 let host_bits = 128 - u32::from(net.prefix_len());
-                let mask = if host_bits == 128 {
-                    u128::MAX
-                } else {
-                    (1u128 << host_bits) - 1
-                };
+                let mask = if host_bits == 128 { u128::MAX } else { (1u128 << host_bits) - 1 };
                 let base = u128::from(net.network());
                 IpAddr::V6(Ipv6Addr::from(base | (self.rng.u128(..) & mask)))
             }
@@ -514,8 +428,7 @@ impl Gen<'_> {
         }
         loop {
             let ip = Ipv4Addr::from(self.rng.u32(0x0100_0000..0xE000_0000));
-            if !(ip.is_private() || ip.is_loopback() || ip.is_link_local() || ip.octets()[0] == 100)
-            {
+            if !(ip.is_private() || ip.is_loopback() || ip.is_link_local() || ip.octets()[0] == 100) {
                 return IpAddr::V4(ip);
             }
         }
@@ -528,28 +441,12 @@ mod tests {
     use super::*;
 
     fn entry() -> ReportSchema {
-        ReportSchema::new(
-            "scan_test",
-            &[
-                "timestamp",
-                "ip",
-                "port",
-                "asn",
-                "geo",
-                "hostname",
-                "banner",
-                "sha256_fingerprint",
-            ],
-        )
+        ReportSchema::new("scan_test", &["timestamp", "ip", "port", "asn", "geo", "hostname", "banner", "sha256_fingerprint"])
     }
 
     #[test]
     fn same_seed_same_bytes() {
-        let opts = GenOptions {
-            rows: 50,
-            seed: 7,
-            ..GenOptions::default()
-        };
+        let opts = GenOptions { rows: 50, seed: 7, ..GenOptions::default() };
         let mut a = Vec::new();
         let mut b = Vec::new();
         generate_shadowserver_csv(&entry(), &opts, &mut a).expect("generate");
@@ -563,20 +460,9 @@ mod tests {
 
     #[test]
     fn pool_addresses_stay_in_pool() {
-        let pool: Vec<IpNet> = vec![
-            "192.0.2.0/28".parse().expect("net"),
-            "2001:db8::/126".parse().expect("net"),
-        ];
-        let opts = GenOptions {
-            rows: 200,
-            ip_pool: Some(pool.clone()),
-            ..GenOptions::default()
-        };
-        let mut g = Gen {
-            rng: fastrand::Rng::with_seed(3),
-            options: &opts,
-            day_start: 0,
-        };
+        let pool: Vec<IpNet> = vec!["192.0.2.0/28".parse().expect("net"), "2001:db8::/126".parse().expect("net")];
+        let opts = GenOptions { rows: 200, ip_pool: Some(pool.clone()), ..GenOptions::default() };
+        let mut g = Gen { rng: fastrand::Rng::with_seed(3), options: &opts, day_start: 0 };
         for _ in 0..200 {
             let ip = g.subject_ip();
             assert!(pool.iter().any(|n| n.contains(&ip)), "{ip}");
@@ -585,10 +471,7 @@ mod tests {
 
     #[test]
     fn bad_rows_cycle_through_kinds() {
-        let opts = GenOptions {
-            bad_row_every: Some(3),
-            ..GenOptions::default()
-        };
+        let opts = GenOptions { bad_row_every: Some(3), ..GenOptions::default() };
         let e = entry();
         let kinds: Vec<_> = (1..=18).filter_map(|r| opts.bad_row(&e, r)).collect();
         assert_eq!(

@@ -114,18 +114,12 @@ impl ColumnMapping {
             return Err(bad("no column is mapped".to_owned()));
         }
         if self.timestamp.is_none() && options.fallback_observed_at.is_none() {
-            return Err(bad(
-                "no timestamp column and no fallback_observed_at".to_owned()
-            ));
+            return Err(bad("no timestamp column and no fallback_observed_at".to_owned()));
         }
         let timestamp = TimestampParser::new(&self.timestamp_format).map_err(bad)?;
         Ok(Compiled {
             roles,
-            shape: Shape {
-                report_type: Arc::from(self.report_type.trim()),
-                timestamp,
-                fallback_observed_at: options.fallback_observed_at,
-            },
+            shape: Shape { report_type: Arc::from(self.report_type.trim()), timestamp, fallback_observed_at: options.fallback_observed_at },
         })
     }
 }
@@ -139,27 +133,14 @@ pub struct GenericCsvReader<R> {
 impl<R: Read> GenericCsvReader<R> {
     /// Reads the header row; fails if the mapping is invalid or the header
     /// has none of the mapped columns.
-    pub fn new(
-        mapping: &ColumnMapping,
-        reader: R,
-        options: &ReaderOptions,
-    ) -> Result<Self, FileError> {
+    pub fn new(mapping: &ColumnMapping, reader: R, options: &ReaderOptions) -> Result<Self, FileError> {
         let compiled = mapping.compile(options)?;
         let (csv, header) = csv_rows::open(reader, options)?;
-        let roles: Vec<Role> = header
-            .names
-            .iter()
-            .map(|n| compiled.roles.get(&**n).copied().unwrap_or(Role::Extra))
-            .collect();
+        let roles: Vec<Role> = header.names.iter().map(|n| compiled.roles.get(&**n).copied().unwrap_or(Role::Extra)).collect();
         if roles.iter().all(|r| *r == Role::Extra) {
-            return Err(csv_rows::no_known_columns(
-                format!("the mapping for {}", mapping.report_type),
-                &header.names,
-            ));
+            return Err(csv_rows::no_known_columns(format!("the mapping for {}", mapping.report_type), &header.names));
         }
-        Ok(GenericCsvReader {
-            rows: CsvRows::new(csv, header.names, roles, compiled.shape, options),
-        })
+        Ok(GenericCsvReader { rows: CsvRows::new(csv, header.names, roles, compiled.shape, options) })
     }
 
     /// The file's column names.
@@ -202,12 +183,7 @@ struct NameTable {
 
 impl NameTable {
     fn new() -> Self {
-        NameTable {
-            index: HashMap::new(),
-            names: Vec::new(),
-            shared: Arc::from(Vec::new()),
-            stale: false,
-        }
+        NameTable { index: HashMap::new(), names: Vec::new(), shared: Arc::from(Vec::new()), stale: false }
     }
 
     /// Makes room for `keys` more names.
@@ -277,11 +253,7 @@ impl<R: BufRead> JsonLinesReader<R> {
     /// Checks the mapping and the first non-blank line: an empty stream, or
     /// a first line that is not text or does not start with `{`, is a
     /// [`FileError`].
-    pub fn new(
-        mapping: &ColumnMapping,
-        reader: R,
-        options: &ReaderOptions,
-    ) -> Result<Self, FileError> {
+    pub fn new(mapping: &ColumnMapping, reader: R, options: &ReaderOptions) -> Result<Self, FileError> {
         let compiled = mapping.compile(options)?;
         let mut me = JsonLinesReader {
             reader,
@@ -380,33 +352,21 @@ impl<R: BufRead> JsonLinesReader<R> {
 
     fn convert(&mut self, line: u64) -> Option<Result<ExposureRecord, RowError>> {
         let text = self.buf.trim_ascii();
-        let text = if line == 1 {
-            text.strip_prefix("\u{feff}".as_bytes()).unwrap_or(text)
-        } else {
-            text
-        };
+        let text = if line == 1 { text.strip_prefix("\u{feff}".as_bytes()).unwrap_or(text) } else { text };
         if text.is_empty() {
             return None;
         }
-        let object: serde_json::Map<String, serde_json::Value> = match serde_json::from_slice(text)
-        {
+        let object: serde_json::Map<String, serde_json::Value> = match serde_json::from_slice(text) {
             Ok(o) => o,
             Err(e) => {
-                return Some(Err(RowError::new(
-                    line,
-                    RowErrorKind::InvalidJson,
-                    format!("not a JSON object: {e}"),
-                )));
+                return Some(Err(RowError::new(line, RowErrorKind::InvalidJson, format!("not a JSON object: {e}"))));
             }
         };
         if object.len() > MAX_KEYS_PER_LINE {
             return Some(Err(RowError::new(
                 line,
                 RowErrorKind::InvalidJson,
-                format!(
-                    "{} keys; at most {MAX_KEYS_PER_LINE} are read",
-                    object.len()
-                ),
+                format!("{} keys; at most {MAX_KEYS_PER_LINE} are read", object.len()),
             )));
         }
         self.names.reserve(object.len());
@@ -428,14 +388,7 @@ impl<R: BufRead> JsonLinesReader<R> {
                     &text
                 }
             };
-            if let Err(e) = self.draft.set(
-                Column { role, name },
-                cell,
-                &names,
-                &self.shape,
-                &mut self.kinds,
-                line,
-            ) {
+            if let Err(e) = self.draft.set(Column { role, name }, cell, &names, &self.shape, &mut self.kinds, line) {
                 return Some(Err(e));
             }
         }

@@ -54,12 +54,8 @@ pub struct ExposureRecord {
 impl ExposureRecord {
     /// The row's own severity, else the default for its report type from
     /// `defaults` (e.g. loaded with [`super::parse_severity_table`]).
-    pub fn severity_or(
-        &self,
-        defaults: &std::collections::HashMap<String, Severity>,
-    ) -> Option<Severity> {
-        self.severity
-            .or_else(|| defaults.get(&*self.report_type).copied())
+    pub fn severity_or(&self, defaults: &std::collections::HashMap<String, Severity>) -> Option<Severity> {
+        self.severity.or_else(|| defaults.get(&*self.report_type).copied())
     }
 }
 
@@ -124,10 +120,7 @@ impl CountryCode {
     pub fn parse(s: &str) -> Option<CountryCode> {
         match s.as_bytes() {
             [a, b] if a.is_ascii_alphanumeric() && b.is_ascii_alphanumeric() => {
-                Some(CountryCode([
-                    a.to_ascii_uppercase(),
-                    b.to_ascii_uppercase(),
-                ]))
+                Some(CountryCode([a.to_ascii_uppercase(), b.to_ascii_uppercase()]))
             }
             _ => None,
         }
@@ -196,25 +189,17 @@ impl Extra {
 
     /// The pairs in source order.
     pub fn iter(&self) -> ExtraIter<'_> {
-        ExtraIter {
-            extra: self,
-            index: 0,
-            start: 0,
-        }
+        ExtraIter { extra: self, index: 0, start: 0 }
     }
 
     /// The first value of `column`, if present.
     pub fn get(&self, column: &str) -> Option<&str> {
-        self.iter()
-            .find(|(name, _)| *name == column)
-            .map(|(_, v)| v)
+        self.iter().find(|(name, _)| *name == column).map(|(_, v)| v)
     }
 
     /// Owned pairs, for callers that want plain data.
     pub fn to_vec(&self) -> Vec<(String, String)> {
-        self.iter()
-            .map(|(k, v)| (k.to_owned(), v.to_owned()))
-            .collect()
+        self.iter().map(|(k, v)| (k.to_owned(), v.to_owned())).collect()
     }
 }
 
@@ -234,12 +219,7 @@ impl<'a> Iterator for ExtraIter<'a> {
         let end = end as usize;
         let value = self.extra.text.get(self.start..end).unwrap_or("");
         self.start = end;
-        let name = self
-            .extra
-            .names
-            .get(name as usize)
-            .map(|n| &**n)
-            .unwrap_or("");
+        let name = self.extra.names.get(name as usize).map(|n| &**n).unwrap_or("");
         Some((name, value))
     }
 
@@ -299,10 +279,7 @@ impl ExtraBuilder {
     /// far below that; such a value would be dropped rather than corrupt
     /// the offsets.
     pub(crate) fn push(&mut self, name: usize, value: &str) {
-        let (Ok(name), Ok(end)) = (
-            u32::try_from(name),
-            u32::try_from(self.text.len() + value.len()),
-        ) else {
+        let (Ok(name), Ok(end)) = (u32::try_from(name), u32::try_from(self.text.len() + value.len())) else {
             return;
         };
         self.text.push_str(value);
@@ -313,11 +290,7 @@ impl ExtraBuilder {
         if self.slots.is_empty() {
             return Extra::default();
         }
-        Extra {
-            names: Arc::clone(names),
-            text: Box::from(self.text.as_str()),
-            slots: Box::from(self.slots.as_slice()),
-        }
+        Extra { names: Arc::clone(names), text: Box::from(self.text.as_str()), slots: Box::from(self.slots.as_slice()) }
     }
 }
 
@@ -331,38 +304,22 @@ mod tests {
         let extra = Extra::from_pairs(&[("a", "1"), ("b", ""), ("c", "three")]);
         assert_eq!(
             extra.to_vec(),
-            vec![
-                ("a".to_owned(), "1".to_owned()),
-                ("b".to_owned(), String::new()),
-                ("c".to_owned(), "three".to_owned())
-            ]
+            vec![("a".to_owned(), "1".to_owned()), ("b".to_owned(), String::new()), ("c".to_owned(), "three".to_owned())]
         );
         assert_eq!(extra.get("c"), Some("three"));
         assert_eq!(extra.get("d"), None);
         assert_eq!(extra.len(), 3);
         assert!(Extra::default().is_empty());
-        assert_eq!(
-            serde_json::to_string(&extra).expect("json"),
-            r#"{"a":"1","b":"","c":"three"}"#
-        );
+        assert_eq!(serde_json::to_string(&extra).expect("json"), r#"{"a":"1","b":"","c":"three"}"#);
     }
 
     #[test]
     fn small_types() {
         assert_eq!(Protocol::parse("TCP"), Some(Protocol::Tcp));
-        assert_eq!(
-            Protocol::parse("Sctp").map(|p| p.to_string()),
-            Some("sctp".into())
-        );
+        assert_eq!(Protocol::parse("Sctp").map(|p| p.to_string()), Some("sctp".into()));
         assert_eq!(Protocol::parse(" "), None);
-        assert_eq!(
-            CountryCode::parse("se").map(|c| c.to_string()),
-            Some("SE".into())
-        );
-        assert_eq!(
-            CountryCode::parse("A1").map(|c| c.to_string()),
-            Some("A1".into())
-        );
+        assert_eq!(CountryCode::parse("se").map(|c| c.to_string()), Some("SE".into()));
+        assert_eq!(CountryCode::parse("A1").map(|c| c.to_string()), Some("A1".into()));
         assert_eq!(CountryCode::parse("SWE"), None);
         assert_eq!(CountryCode::parse("é"), None);
     }

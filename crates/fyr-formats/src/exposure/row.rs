@@ -100,33 +100,23 @@ impl Draft {
         }
         let invalid = |kind: RowErrorKind, what: &str| {
             let name = names.get(column.name).map(|n| &**n).unwrap_or("?");
-            RowError::new(
-                line,
-                kind,
-                format!("column {name}: {what} {:?}", shorten(value)),
-            )
+            RowError::new(line, kind, format!("column {name}: {what} {:?}", shorten(value)))
         };
         match column.role {
             Role::Timestamp => {
-                let t = shape
-                    .timestamp
-                    .parse(value)
-                    .ok_or_else(|| invalid(RowErrorKind::InvalidTimestamp, "invalid timestamp"))?;
+                let t = shape.timestamp.parse(value).ok_or_else(|| invalid(RowErrorKind::InvalidTimestamp, "invalid timestamp"))?;
                 self.observed_at = Some(t);
             }
             Role::Ip => {
-                let ip = parse_ip(value)
-                    .ok_or_else(|| invalid(RowErrorKind::InvalidIp, "invalid IP address"))?;
+                let ip = parse_ip(value).ok_or_else(|| invalid(RowErrorKind::InvalidIp, "invalid IP address"))?;
                 self.ip = Some(ip);
             }
             Role::Port => {
-                let port = parse_port(value)
-                    .ok_or_else(|| invalid(RowErrorKind::InvalidPort, "invalid port"))?;
+                let port = parse_port(value).ok_or_else(|| invalid(RowErrorKind::InvalidPort, "invalid port"))?;
                 self.port = Some(port);
             }
             Role::Asn => {
-                self.asn = parse_asn(value)
-                    .ok_or_else(|| invalid(RowErrorKind::InvalidAsn, "invalid ASN"))?;
+                self.asn = parse_asn(value).ok_or_else(|| invalid(RowErrorKind::InvalidAsn, "invalid ASN"))?;
             }
             Role::Severity => match Severity::parse(value) {
                 Some(s) => self.severity = Some(s),
@@ -148,28 +138,14 @@ impl Draft {
     }
 
     /// Finishes the row into a record, or reports a missing timestamp.
-    pub(crate) fn finish(
-        &mut self,
-        names: &Arc<[Arc<str>]>,
-        shape: &Shape,
-        line: u64,
-    ) -> Result<ExposureRecord, RowError> {
+    pub(crate) fn finish(&mut self, names: &Arc<[Arc<str>]>, shape: &Shape, line: u64) -> Result<ExposureRecord, RowError> {
         let observed_at = self
             .observed_at
             .or(shape.fallback_observed_at)
-            .ok_or_else(|| {
-                RowError::new(
-                    line,
-                    RowErrorKind::MissingTimestamp,
-                    "no timestamp in the row and no fallback time given",
-                )
-            })?;
+            .ok_or_else(|| RowError::new(line, RowErrorKind::MissingTimestamp, "no timestamp in the row and no fallback time given"))?;
         Ok(ExposureRecord {
             observed_at,
-            report_type: self
-                .kind
-                .take()
-                .unwrap_or_else(|| Arc::clone(&shape.report_type)),
+            report_type: self.kind.take().unwrap_or_else(|| Arc::clone(&shape.report_type)),
             severity: self.severity,
             ip: self.ip,
             port: self.port,

@@ -16,10 +16,7 @@ pub enum SchemaError {
     #[error("schema is not valid JSON of the reports.json shape: {0}")]
     Json(#[from] serde_json::Error),
     #[error("report type {report_type:?}: {message}")]
-    InvalidEntry {
-        report_type: String,
-        message: String,
-    },
+    InvalidEntry { report_type: String, message: String },
     #[error("schema lists no report types")]
     Empty,
 }
@@ -111,20 +108,15 @@ impl ReportSchema {
     ///    `ransomware_victim`, `sandbox_dns`).
     pub fn address_columns(&self) -> Option<AddressColumns> {
         if self.has_field("ip") {
-            return Some(AddressColumns {
-                prefix: String::new(),
-            });
+            return Some(AddressColumns { prefix: String::new() });
         }
         self.fields.iter().find_map(|field| {
             let prefix = field.strip_suffix("ip")?;
             if prefix.is_empty() || !prefix.ends_with('_') {
                 return None;
             }
-            let grouped =
-                self.has_field(&format!("{prefix}port")) || self.has_field(&format!("{prefix}asn"));
-            grouped.then(|| AddressColumns {
-                prefix: prefix.to_owned(),
-            })
+            let grouped = self.has_field(&format!("{prefix}port")) || self.has_field(&format!("{prefix}asn"));
+            grouped.then(|| AddressColumns { prefix: prefix.to_owned() })
         })
     }
 }
@@ -159,28 +151,17 @@ impl ShadowserverSchema {
     /// and a report type made of ASCII letters, digits and `_` (a `-` would
     /// make file names ambiguous, see [`super::report_type_from_filename`]).
     pub fn from_reader(reader: impl Read) -> Result<Self, SchemaError> {
-        let raw: BTreeMap<String, serde_json::Value> =
-            serde_json::from_reader(io::BufReader::new(reader))?;
+        let raw: BTreeMap<String, serde_json::Value> = serde_json::from_reader(io::BufReader::new(reader))?;
         let mut reports = BTreeMap::new();
         for (report_type, value) in raw {
             if report_type.starts_with('_') {
                 continue;
             }
-            let invalid = |message: String| SchemaError::InvalidEntry {
-                report_type: report_type.clone(),
-                message,
-            };
-            if report_type.is_empty()
-                || !report_type
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'_')
-            {
-                return Err(invalid(
-                    "a report type may hold only ASCII letters, digits and `_`".to_owned(),
-                ));
+            let invalid = |message: String| SchemaError::InvalidEntry { report_type: report_type.clone(), message };
+            if report_type.is_empty() || !report_type.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+                return Err(invalid("a report type may hold only ASCII letters, digits and `_`".to_owned()));
             }
-            let entry: RawEntry =
-                serde_json::from_value(value).map_err(|e| invalid(e.to_string()))?;
+            let entry: RawEntry = serde_json::from_value(value).map_err(|e| invalid(e.to_string()))?;
             if entry.fields.is_empty() {
                 return Err(invalid("`fields` is empty".to_owned()));
             }
@@ -268,57 +249,23 @@ mod tests {
         assert_eq!(http.name, "Accessible-HTTP");
         assert_eq!(http.fields, ["timestamp", "ip", "port", "http"]);
         assert_eq!(http.taxonomy.as_deref(), Some("vulnerable"));
-        assert_eq!(
-            http.classification_type.as_deref(),
-            Some("vulnerable-system")
-        );
+        assert_eq!(http.classification_type.as_deref(), Some("vulnerable-system"));
         let sinkhole = schema.get("event4_sinkhole").expect("sinkhole");
         assert_eq!(sinkhole.taxonomy, None);
-        assert_eq!(
-            sinkhole.address_columns().map(|a| a.ip()),
-            Some("src_ip".to_owned())
-        );
-        assert_eq!(
-            http.address_columns().map(|a| a.ip()),
-            Some("ip".to_owned())
-        );
+        assert_eq!(sinkhole.address_columns().map(|a| a.ip()), Some("src_ip".to_owned()));
+        assert_eq!(http.address_columns().map(|a| a.ip()), Some("ip".to_owned()));
     }
 
     #[test]
     fn address_rule() {
-        let target = ReportSchema::new(
-            "t",
-            &[
-                "timestamp",
-                "dst_ip",
-                "dst_port",
-                "src_ip",
-                "src_port",
-                "attack_src_ip",
-            ],
-        );
-        assert_eq!(
-            target.address_columns().map(|a| a.prefix),
-            Some("dst_".into())
-        );
-        let referer = ReportSchema::new(
-            "r",
-            &[
-                "timestamp",
-                "http_referer_ip",
-                "http_referer_asn",
-                "dst_ip",
-                "dst_port",
-            ],
-        );
+        let target = ReportSchema::new("t", &["timestamp", "dst_ip", "dst_port", "src_ip", "src_port", "attack_src_ip"]);
+        assert_eq!(target.address_columns().map(|a| a.prefix), Some("dst_".into()));
+        let referer = ReportSchema::new("r", &["timestamp", "http_referer_ip", "http_referer_asn", "dst_ip", "dst_port"]);
         let cols = referer.address_columns().expect("referer");
         assert_eq!(cols.ip(), "http_referer_ip");
         assert_eq!(cols.asn(), "http_referer_asn");
         let spam = ReportSchema::new("s", &["timestamp", "url", "ip", "src_ip", "src_asn"]);
-        assert_eq!(
-            spam.address_columns().map(|a| a.prefix),
-            Some(String::new())
-        );
+        assert_eq!(spam.address_columns().map(|a| a.prefix), Some(String::new()));
         let none = ReportSchema::new("n", &["timestamp", "email", "gcip"]);
         assert_eq!(none.address_columns(), None);
     }
@@ -334,10 +281,7 @@ mod tests {
             r#"{"a": {"name": "x"}}"#,
             r#"{"a": {"fields": ["ip"]"#,
         ] {
-            assert!(
-                ShadowserverSchema::from_reader(bad.as_bytes()).is_err(),
-                "accepted {bad}"
-            );
+            assert!(ShadowserverSchema::from_reader(bad.as_bytes()).is_err(), "accepted {bad}");
         }
     }
 }

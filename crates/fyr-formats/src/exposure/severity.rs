@@ -20,13 +20,7 @@ pub enum Severity {
 
 impl Severity {
     /// All levels, lowest first.
-    pub const ALL: [Severity; 5] = [
-        Severity::Info,
-        Severity::Low,
-        Severity::Medium,
-        Severity::High,
-        Severity::Critical,
-    ];
+    pub const ALL: [Severity; 5] = [Severity::Info, Severity::Low, Severity::Medium, Severity::High, Severity::Critical];
 
     /// The lower-case name (`"info"`, …, `"critical"`).
     pub const fn as_str(self) -> &'static str {
@@ -43,9 +37,7 @@ impl Severity {
     /// Returns `None` for anything else (including the empty string).
     pub fn parse(s: &str) -> Option<Severity> {
         let s = s.trim();
-        Severity::ALL
-            .into_iter()
-            .find(|level| level.as_str().eq_ignore_ascii_case(s))
+        Severity::ALL.into_iter().find(|level| level.as_str().eq_ignore_ascii_case(s))
     }
 }
 
@@ -87,9 +79,7 @@ pub enum SeverityTableError {
 /// report name, or a report listed twice with different levels is an error
 /// naming the 1-based line: a default severity that silently went missing
 /// would change who gets notified.
-pub fn parse_severity_table(
-    markdown: &str,
-) -> Result<HashMap<String, Severity>, SeverityTableError> {
+pub fn parse_severity_table(markdown: &str) -> Result<HashMap<String, Severity>, SeverityTableError> {
     let mut lines = markdown.lines().enumerate();
     let (report_col, level_col) = loop {
         let Some((_, line)) = lines.next() else {
@@ -112,27 +102,18 @@ pub fn parse_severity_table(
         if cells.iter().all(|c| is_separator_cell(c)) {
             continue;
         }
-        let bad = |message: String| SeverityTableError::BadRow {
-            line: line_no,
-            message,
-        };
+        let bad = |message: String| SeverityTableError::BadRow { line: line_no, message };
         let (Some(report), Some(level)) = (cells.get(report_col), cells.get(level_col)) else {
-            return Err(bad(format!(
-                "expected at least {} cells",
-                report_col.max(level_col) + 1
-            )));
+            return Err(bad(format!("expected at least {} cells", report_col.max(level_col) + 1)));
         };
         if report.is_empty() {
             return Err(bad("empty report name".to_owned()));
         }
-        let level =
-            Severity::parse(level).ok_or_else(|| bad(format!("unknown level {level:?}")))?;
+        let level = Severity::parse(level).ok_or_else(|| bad(format!("unknown level {level:?}")))?;
         if let Some(previous) = table.insert((*report).to_owned(), level)
             && previous != level
         {
-            return Err(bad(format!(
-                "report {report:?} listed twice, as {previous} and {level}"
-            )));
+            return Err(bad(format!("report {report:?} listed twice, as {previous} and {level}")));
         }
     }
     Ok(table)
@@ -196,22 +177,10 @@ trailing text | not a row
 
     #[test]
     fn table_errors_name_the_line() {
-        assert_eq!(
-            parse_severity_table("no table here"),
-            Err(SeverityTableError::NoTable)
-        );
+        assert_eq!(parse_severity_table("no table here"), Err(SeverityTableError::NoTable));
         let md = "| Report | Level |\n|---|---|\n| a | low |\n| b | severe |\n";
-        assert_eq!(
-            parse_severity_table(md),
-            Err(SeverityTableError::BadRow {
-                line: 4,
-                message: "unknown level \"severe\"".to_owned()
-            })
-        );
+        assert_eq!(parse_severity_table(md), Err(SeverityTableError::BadRow { line: 4, message: "unknown level \"severe\"".to_owned() }));
         let md = "| Report | Level |\n|---|---|\n| a | low |\n| a | high |\n";
-        assert!(matches!(
-            parse_severity_table(md),
-            Err(SeverityTableError::BadRow { line: 4, .. })
-        ));
+        assert!(matches!(parse_severity_table(md), Err(SeverityTableError::BadRow { line: 4, .. })));
     }
 }

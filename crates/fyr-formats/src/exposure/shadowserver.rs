@@ -42,43 +42,21 @@ impl<R: Read> ShadowserverReader<R> {
     }
 
     /// Like [`ShadowserverReader::new`] with explicit options.
-    pub fn with_options(
-        entry: &ReportSchema,
-        reader: R,
-        options: &ReaderOptions,
-    ) -> Result<Self, FileError> {
+    pub fn with_options(entry: &ReportSchema, reader: R, options: &ReaderOptions) -> Result<Self, FileError> {
         let (csv, header) = csv_rows::open(reader, options)?;
         if !header.names.iter().any(|n| entry.has_field(n)) {
-            return Err(csv_rows::no_known_columns(
-                format!("report type {}", entry.report_type),
-                &header.names,
-            ));
+            return Err(csv_rows::no_known_columns(format!("report type {}", entry.report_type), &header.names));
         }
-        let prefix = entry
-            .address_columns()
-            .map(|a| a.prefix)
-            .unwrap_or_default();
+        let prefix = entry.address_columns().map(|a| a.prefix).unwrap_or_default();
         let has_url = header.names.iter().any(|n| &**n == "url");
-        let roles = header
-            .names
-            .iter()
-            .map(|name| role_of(name, &prefix, has_url))
-            .collect();
-        let missing = entry
-            .fields
-            .iter()
-            .filter(|f| !header.names.iter().any(|n| &**n == f.as_str()))
-            .cloned()
-            .collect();
+        let roles = header.names.iter().map(|name| role_of(name, &prefix, has_url)).collect();
+        let missing = entry.fields.iter().filter(|f| !header.names.iter().any(|n| &**n == f.as_str())).cloned().collect();
         let shape = Shape {
             report_type: Arc::clone(&entry.report_type),
             timestamp: TimestampParser::Auto,
             fallback_observed_at: options.fallback_observed_at,
         };
-        Ok(ShadowserverReader {
-            rows: CsvRows::new(csv, header.names, roles, shape, options),
-            missing,
-        })
+        Ok(ShadowserverReader { rows: CsvRows::new(csv, header.names, roles, shape, options), missing })
     }
 
     /// The file's column names, in file order.

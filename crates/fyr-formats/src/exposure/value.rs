@@ -43,8 +43,7 @@ impl TimestampParser {
             TimestampFormat::UnixSeconds => TimestampParser::UnixSeconds,
             TimestampFormat::UnixMillis => TimestampParser::UnixMillis,
             TimestampFormat::Custom(description) => TimestampParser::Custom(
-                time::format_description::parse_owned::<2>(description)
-                    .map_err(|e| format!("timestamp format {description:?}: {e}"))?,
+                time::format_description::parse_owned::<2>(description).map_err(|e| format!("timestamp format {description:?}: {e}"))?,
             ),
         })
     }
@@ -60,16 +59,8 @@ impl TimestampParser {
             }
             TimestampParser::Custom(format) => OffsetDateTime::parse(s, format)
                 .ok()
-                .or_else(|| {
-                    PrimitiveDateTime::parse(s, format)
-                        .ok()
-                        .map(PrimitiveDateTime::assume_utc)
-                })
-                .or_else(|| {
-                    Date::parse(s, format)
-                        .ok()
-                        .map(|d| d.midnight().assume_utc())
-                }),
+                .or_else(|| PrimitiveDateTime::parse(s, format).ok().map(PrimitiveDateTime::assume_utc))
+                .or_else(|| Date::parse(s, format).ok().map(|d| d.midnight().assume_utc())),
         }
     }
 }
@@ -114,13 +105,7 @@ pub fn parse_timestamp(s: &str) -> Option<OffsetDateTime> {
     let time = Time::from_hms_nano(hour, minute, second, nano).ok()?;
     let offset = parse_zone(rest.get(i..)?)?;
     let local = PrimitiveDateTime::new(date, time);
-    if offset == UtcOffset::UTC {
-        Some(local.assume_utc())
-    } else {
-        local
-            .assume_offset(offset)
-            .checked_to_offset(UtcOffset::UTC)
-    }
+    if offset == UtcOffset::UTC { Some(local.assume_utc()) } else { local.assume_offset(offset).checked_to_offset(UtcOffset::UTC) }
 }
 
 fn parse_zone(z: &[u8]) -> Option<UtcOffset> {
@@ -220,9 +205,7 @@ fn parse_decimal(b: &[u8], max_digits: usize) -> Option<u64> {
     if b.is_empty() || b.len() > max_digits {
         return None;
     }
-    b.iter().try_fold(0u64, |acc, &c| {
-        c.is_ascii_digit().then(|| acc * 10 + u64::from(c - b'0'))
-    })
+    b.iter().try_fold(0u64, |acc, &c| c.is_ascii_digit().then(|| acc * 10 + u64::from(c - b'0')))
 }
 
 #[cfg(test)]
@@ -246,18 +229,9 @@ mod tests {
         ] {
             assert_eq!(parse_timestamp(s), Some(t), "{s}");
         }
-        assert_eq!(
-            parse_timestamp("2024-07-04 00:00:15.25"),
-            Some(datetime!(2024-07-04 00:00:15.25 UTC))
-        );
-        assert_eq!(
-            parse_timestamp("2024-07-04 00:00"),
-            Some(datetime!(2024-07-04 00:00 UTC))
-        );
-        assert_eq!(
-            parse_timestamp("2024-07-04"),
-            Some(datetime!(2024-07-04 00:00 UTC))
-        );
+        assert_eq!(parse_timestamp("2024-07-04 00:00:15.25"), Some(datetime!(2024-07-04 00:00:15.25 UTC)));
+        assert_eq!(parse_timestamp("2024-07-04 00:00"), Some(datetime!(2024-07-04 00:00 UTC)));
+        assert_eq!(parse_timestamp("2024-07-04"), Some(datetime!(2024-07-04 00:00 UTC)));
         for bad in [
             "",
             "2024-07-04 24:00:00",
@@ -278,28 +252,13 @@ mod tests {
     #[test]
     fn other_timestamp_formats() {
         let unix = TimestampParser::new(&TimestampFormat::UnixSeconds).expect("fmt");
-        assert_eq!(
-            unix.parse("1720051215"),
-            Some(datetime!(2024-07-04 00:00:15 UTC))
-        );
-        assert_eq!(
-            unix.parse("1720051215.5"),
-            Some(datetime!(2024-07-04 00:00:15.5 UTC))
-        );
+        assert_eq!(unix.parse("1720051215"), Some(datetime!(2024-07-04 00:00:15 UTC)));
+        assert_eq!(unix.parse("1720051215.5"), Some(datetime!(2024-07-04 00:00:15.5 UTC)));
         assert_eq!(unix.parse("1e9"), None);
         let ms = TimestampParser::new(&TimestampFormat::UnixMillis).expect("fmt");
-        assert_eq!(
-            ms.parse("1720051215250"),
-            Some(datetime!(2024-07-04 00:00:15.25 UTC))
-        );
-        let custom = TimestampParser::new(&TimestampFormat::Custom(
-            "[day].[month].[year] [hour]:[minute]:[second]".into(),
-        ))
-        .expect("fmt");
-        assert_eq!(
-            custom.parse("04.07.2024 00:00:15"),
-            Some(datetime!(2024-07-04 00:00:15 UTC))
-        );
+        assert_eq!(ms.parse("1720051215250"), Some(datetime!(2024-07-04 00:00:15.25 UTC)));
+        let custom = TimestampParser::new(&TimestampFormat::Custom("[day].[month].[year] [hour]:[minute]:[second]".into())).expect("fmt");
+        assert_eq!(custom.parse("04.07.2024 00:00:15"), Some(datetime!(2024-07-04 00:00:15 UTC)));
         assert_eq!(custom.parse("2024-07-04 00:00:15"), None);
         assert!(TimestampParser::new(&TimestampFormat::Custom("[nonsense".into())).is_err());
     }

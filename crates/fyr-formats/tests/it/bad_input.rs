@@ -18,7 +18,8 @@ fn file(rows: &[&str]) -> String {
     s
 }
 
-const GOOD: &str = "2026-01-15 00:00:01,high,192.0.2.1,tcp,443,www.example.se,http,3301,SE,STOCKHOLM,STOCKHOLM,517311,Communications,200,nginx";
+const GOOD: &str =
+    "2026-01-15 00:00:01,high,192.0.2.1,tcp,443,www.example.se,http,3301,SE,STOCKHOLM,STOCKHOLM,517311,Communications,200,nginx";
 
 #[test]
 fn each_bad_row_is_reported_at_its_line_and_good_rows_survive() {
@@ -59,23 +60,9 @@ fn each_bad_row_is_reported_at_its_line_and_good_rows_survive() {
     assert_eq!(parsed.stats.aborted, None);
     // Messages name the column and the value.
     let first = parsed.errors.first().expect("error");
-    assert!(
-        first.message.contains("ip") && first.message.contains("192.0.2.300"),
-        "{}",
-        first.message
-    );
-    assert_eq!(
-        first.to_string(),
-        format!("line 3: invalid_ip: {}", first.message)
-    );
-    assert!(
-        parsed
-            .errors
-            .get(1)
-            .expect("count")
-            .message
-            .contains("5 fields where the header has 15")
-    );
+    assert!(first.message.contains("ip") && first.message.contains("192.0.2.300"), "{}", first.message);
+    assert_eq!(first.to_string(), format!("line 3: invalid_ip: {}", first.message));
+    assert!(parsed.errors.get(1).expect("count").message.contains("5 fields where the header has 15"));
 
     let good = parsed.records.first().expect("record");
     assert_eq!(good.observed_at, datetime!(2026-01-15 00:00:01 UTC));
@@ -112,54 +99,32 @@ fn descriptive_values_that_do_not_fit_are_kept_in_extra() {
     let r = parsed.records.first().expect("record");
     assert_eq!(r.severity, None);
     assert_eq!(r.geo, None);
-    assert_eq!(
-        r.extra.to_vec(),
-        [("severity", "urgent"), ("geo", "Sweden")].map(|(k, v)| (k.to_owned(), v.to_owned()))
-    );
+    assert_eq!(r.extra.to_vec(), [("severity", "urgent"), ("geo", "Sweden")].map(|(k, v)| (k.to_owned(), v.to_owned())));
 }
 
 #[test]
 fn missing_timestamp_uses_the_fallback_when_given() {
     let text = "ip,port\n192.0.2.1,80\n";
-    let options = ReaderOptions {
-        fallback_observed_at: Some(datetime!(2026-01-15 00:00 UTC)),
-        ..ReaderOptions::default()
-    };
+    let options = ReaderOptions { fallback_observed_at: Some(datetime!(2026-01-15 00:00 UTC)), ..ReaderOptions::default() };
     let parsed = parse_with(&scan_entry(), text.as_bytes(), &options).expect("file");
     assert_eq!(parsed.records.len(), 1);
-    assert_eq!(
-        parsed.records.first().map(|r| r.observed_at),
-        Some(datetime!(2026-01-15 00:00 UTC))
-    );
+    assert_eq!(parsed.records.first().map(|r| r.observed_at), Some(datetime!(2026-01-15 00:00 UTC)));
     let parsed = parse(&scan_entry(), text.as_bytes());
     assert_eq!(parsed.error_lines(), [(2, RowErrorKind::MissingTimestamp)]);
 }
 
 #[test]
 fn kept_errors_are_capped_and_the_rest_counted() {
-    let rows: Vec<String> = (0..10)
-        .map(|i| format!("2026-01-15 00:00:01,high,bad{i},tcp,443,,,,,,,,,,"))
-        .collect();
+    let rows: Vec<String> = (0..10).map(|i| format!("2026-01-15 00:00:01,high,bad{i},tcp,443,,,,,,,,,,")).collect();
     let refs: Vec<&str> = rows.iter().map(String::as_str).collect();
     let text = file(&refs);
-    let options = ReaderOptions {
-        max_errors_kept: 3,
-        ..ReaderOptions::default()
-    };
+    let options = ReaderOptions { max_errors_kept: 3, ..ReaderOptions::default() };
     let parsed = parse_with(&scan_entry(), text.as_bytes(), &options).expect("file");
     assert_eq!(parsed.errors.len(), 10, "all are yielded");
     assert_eq!(parsed.stats.rows_bad, 10);
     assert_eq!(parsed.stats.errors.len(), 3);
     assert_eq!(parsed.stats.errors_not_kept, 7);
-    assert_eq!(
-        parsed
-            .stats
-            .errors
-            .iter()
-            .map(|e| e.line)
-            .collect::<Vec<_>>(),
-        [2, 3, 4]
-    );
+    assert_eq!(parsed.stats.errors.iter().map(|e| e.line).collect::<Vec<_>>(), [2, 3, 4]);
 }
 
 #[test]
@@ -175,60 +140,31 @@ fn file_level_errors() {
     match e {
         Some(FileError::NoKnownColumns { expected, found }) => {
             assert_eq!(expected, "report type scan_mini");
-            assert_eq!(
-                found.first().map(String::as_str),
-                Some("2026-01-15 00:00:01")
-            );
+            assert_eq!(found.first().map(String::as_str), Some("2026-01-15 00:00:01"));
         }
         other => panic!("{other:?}"),
     }
-    let message = err(b"a,b,c\n1,2,3\n")
-        .map(|e| e.to_string())
-        .unwrap_or_default();
-    assert!(
-        message.contains("no header row") && message.contains("scan_mini"),
-        "{message}"
-    );
+    let message = err(b"a,b,c\n1,2,3\n").map(|e| e.to_string()).unwrap_or_default();
+    assert!(message.contains("no header row") && message.contains("scan_mini"), "{message}");
     // Binary garbage.
-    assert!(matches!(
-        err(b"\x00\x01\x02\xff\xfe,\x00\n\x01"),
-        Some(FileError::NotText)
-    ));
-    assert!(matches!(
-        err(b"PK\x03\x04\x14\x00\x08\x00\x08\x00\xb3\x8f"),
-        Some(FileError::NotText)
-    ));
-    assert!(matches!(
-        err(b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03"),
-        Some(FileError::NotText)
-    ));
+    assert!(matches!(err(b"\x00\x01\x02\xff\xfe,\x00\n\x01"), Some(FileError::NotText)));
+    assert!(matches!(err(b"PK\x03\x04\x14\x00\x08\x00\x08\x00\xb3\x8f"), Some(FileError::NotText)));
+    assert!(matches!(err(b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03"), Some(FileError::NotText)));
     assert!(matches!(
         err(b"timestamp,ip,ip\n"),
         Some(FileError::DuplicateColumn(c)) if c == "ip"
     ));
     // A header longer than the record limit.
     let long = format!("timestamp,{}\n", "x".repeat(300_000));
-    let options = ReaderOptions {
-        max_record_bytes: 1000,
-        ..ReaderOptions::default()
-    };
-    assert!(matches!(
-        ShadowserverReader::with_options(&entry, long.as_bytes(), &options).err(),
-        Some(FileError::HeaderTooLarge(1000))
-    ));
+    let options = ReaderOptions { max_record_bytes: 1000, ..ReaderOptions::default() };
+    assert!(matches!(ShadowserverReader::with_options(&entry, long.as_bytes(), &options).err(), Some(FileError::HeaderTooLarge(1000))));
 }
 
 #[test]
 fn an_oversized_record_is_skipped_and_reading_goes_on() {
-    let huge = format!(
-        "2026-01-15 00:00:02,high,192.0.2.2,tcp,443,,,,,,,,,,\"{}\"",
-        "y\n".repeat(200_000)
-    );
+    let huge = format!("2026-01-15 00:00:02,high,192.0.2.2,tcp,443,,,,,,,,,,\"{}\"", "y\n".repeat(200_000));
     let text = file(&[GOOD, &huge, GOOD]);
-    let options = ReaderOptions {
-        max_record_bytes: 10_000,
-        ..ReaderOptions::default()
-    };
+    let options = ReaderOptions { max_record_bytes: 10_000, ..ReaderOptions::default() };
     let parsed = parse_with(&scan_entry(), text.as_bytes(), &options).expect("file");
     // The skipped record spans lines 3 to 200003.
     assert_eq!(parsed.record_lines(), [2, 200_004]);
@@ -237,11 +173,7 @@ fn an_oversized_record_is_skipped_and_reading_goes_on() {
     assert_eq!(parsed.stats.aborted, None);
 
     // An unclosed quote runs to the end of the input, in bounded memory.
-    let text = format!(
-        "{}\n{GOOD}\n2026-01-15,\"{}",
-        SCAN_HEADER,
-        "z".repeat(100_000)
-    );
+    let text = format!("{}\n{GOOD}\n2026-01-15,\"{}", SCAN_HEADER, "z".repeat(100_000));
     let parsed = parse_with(&scan_entry(), text.as_bytes(), &options).expect("file");
     assert_eq!(parsed.record_lines(), [2]);
     assert_eq!(parsed.error_lines(), [(3, RowErrorKind::RecordTooLarge)]);
@@ -255,10 +187,7 @@ struct FailsAfter<'a> {
 impl Read for FailsAfter<'_> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         if self.data.is_empty() {
-            return Err(io::Error::new(
-                io::ErrorKind::ConnectionReset,
-                "peer went away",
-            ));
+            return Err(io::Error::new(io::ErrorKind::ConnectionReset, "peer went away"));
         }
         let n = self.data.read(buf)?;
         Ok(n)
@@ -268,13 +197,7 @@ impl Read for FailsAfter<'_> {
 #[test]
 fn a_read_error_mid_file_is_fatal_and_reported() {
     let text = file(&[GOOD, GOOD]);
-    let mut reader = ShadowserverReader::new(
-        &scan_entry(),
-        FailsAfter {
-            data: text.as_bytes(),
-        },
-    )
-    .expect("header");
+    let mut reader = ShadowserverReader::new(&scan_entry(), FailsAfter { data: text.as_bytes() }).expect("header");
     let items: Vec<_> = (&mut reader).collect();
     assert_eq!(items.len(), 3);
     assert!(items.iter().take(2).all(Result::is_ok));
@@ -291,8 +214,5 @@ fn non_utf8_cells_are_kept_lossily() {
     bytes.extend_from_slice(b"2026-01-15 00:00:01,high,192.0.2.1,tcp,443,,,,,,,,,,caf\xe9\n");
     let parsed = parse(&scan_entry(), &bytes);
     assert!(parsed.errors.is_empty());
-    assert_eq!(
-        parsed.records.first().and_then(|r| r.extra.get("banner")),
-        Some("caf\u{fffd}")
-    );
+    assert_eq!(parsed.records.first().and_then(|r| r.extra.get("banner")), Some("caf\u{fffd}"));
 }

@@ -1,8 +1,7 @@
 use std::path::PathBuf;
 
 use fyr_formats::exposure::{
-    ExposureRecord, FileError, ParseStats, ReaderOptions, ReportSchema, RowError,
-    ShadowserverReader, ShadowserverSchema,
+    ExposureRecord, FileError, ParseStats, ReaderOptions, ReportSchema, RowError, ShadowserverReader, ShadowserverSchema,
 };
 
 pub const SCHEMA_ENV: &str = "FYR_SHADOWSERVER_SCHEMA";
@@ -21,10 +20,8 @@ pub fn schema_path() -> PathBuf {
 
 pub fn schema() -> ShadowserverSchema {
     let path = schema_path();
-    let file = std::fs::File::open(&path)
-        .unwrap_or_else(|e| panic!("{SCHEMA_ENV}={}: cannot open: {e}", path.display()));
-    ShadowserverSchema::from_reader(file)
-        .unwrap_or_else(|e| panic!("{SCHEMA_ENV}={}: {e}", path.display()))
+    let file = std::fs::File::open(&path).unwrap_or_else(|e| panic!("{SCHEMA_ENV}={}: cannot open: {e}", path.display()));
+    ShadowserverSchema::from_reader(file).unwrap_or_else(|e| panic!("{SCHEMA_ENV}={}: {e}", path.display()))
 }
 
 /// A small scan-style report type used by the hand-written tests.
@@ -71,11 +68,7 @@ impl Parsed {
 }
 
 /// Reads a whole file, splitting records and errors.
-pub fn parse_with(
-    entry: &ReportSchema,
-    bytes: &[u8],
-    options: &ReaderOptions,
-) -> Result<Parsed, FileError> {
+pub fn parse_with(entry: &ReportSchema, bytes: &[u8], options: &ReaderOptions) -> Result<Parsed, FileError> {
     let mut reader = ShadowserverReader::with_options(entry, bytes, options)?;
     let mut records = Vec::new();
     let mut errors = Vec::new();
@@ -85,11 +78,7 @@ pub fn parse_with(
             Err(e) => errors.push(e),
         }
     }
-    Ok(Parsed {
-        records,
-        errors,
-        stats: reader.into_stats(),
-    })
+    Ok(Parsed { records, errors, stats: reader.into_stats() })
 }
 
 pub fn parse(entry: &ReportSchema, bytes: &[u8]) -> Parsed {

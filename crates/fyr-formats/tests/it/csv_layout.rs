@@ -6,9 +6,7 @@ use fyr_formats::exposure::{RowErrorKind, ShadowserverReader};
 use crate::common::{SCAN_HEADER, parse, scan_entry};
 
 fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
-    list.iter()
-        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-        .collect()
+    list.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
 }
 
 #[test]
@@ -23,10 +21,7 @@ mystery,port,ip,timestamp,vendor_note
     let first = parsed.records.first().expect("first");
     assert_eq!(first.ip, "192.0.2.1".parse().ok());
     assert_eq!(first.port, Some(8080));
-    assert_eq!(
-        first.extra.to_vec(),
-        pairs(&[("mystery", "42"), ("vendor_note", "hello")])
-    );
+    assert_eq!(first.extra.to_vec(), pairs(&[("mystery", "42"), ("vendor_note", "hello")]));
     assert!(parsed.records.get(1).expect("second").extra.is_empty());
 }
 
@@ -36,10 +31,7 @@ fn missing_schema_columns_are_fine_and_listed() {
     let mut reader = ShadowserverReader::new(&scan_entry(), text.as_bytes()).expect("header");
     assert!(reader.missing_columns().iter().any(|c| c == "port"));
     assert!(!reader.missing_columns().iter().any(|c| c == "ip"));
-    assert_eq!(
-        reader.header().iter().map(|h| &**h).collect::<Vec<_>>(),
-        ["timestamp", "ip"]
-    );
+    assert_eq!(reader.header().iter().map(|h| &**h).collect::<Vec<_>>(), ["timestamp", "ip"]);
     let record = reader.next().expect("row").expect("ok");
     assert_eq!(record.port, None);
     assert_eq!(record.asn, 0);
@@ -59,10 +51,7 @@ fn quoted_fields_with_commas_quotes_and_newlines() {
     let parsed = parse(&scan_entry(), text.as_bytes());
     let first = parsed.records.first().expect("first");
     assert_eq!(first.hostname.as_deref(), Some("host,with,commas"));
-    assert_eq!(
-        first.extra.get("banner"),
-        Some("SSH-2.0, \"quoted\"\nsecond line\n")
-    );
+    assert_eq!(first.extra.get("banner"), Some("SSH-2.0, \"quoted\"\nsecond line\n"));
     // The quoted newlines push the following rows down.
     assert_eq!(parsed.record_lines(), [2, 5]);
     assert_eq!(parsed.error_lines(), [(6, RowErrorKind::InvalidIp)]);
@@ -88,13 +77,7 @@ fn crlf_line_endings_give_the_same_records_and_lines() {
     let last_lf = from_lf.records.last().expect("lf");
     let last_crlf = from_crlf.records.last().expect("crlf");
     assert_eq!(last_crlf, last_lf);
-    assert_eq!(
-        from_crlf
-            .records
-            .first()
-            .and_then(|r| r.extra.get("banner")),
-        Some("a\r\nb")
-    );
+    assert_eq!(from_crlf.records.first().and_then(|r| r.extra.get("banner")), Some("a\r\nb"));
 }
 
 #[test]
@@ -116,8 +99,7 @@ fn truncated_last_line() {
     assert_eq!(parsed.error_lines(), [(3, RowErrorKind::FieldCount)]);
 
     // Cut inside a value of the last column: the value is wrong, not the shape.
-    let text =
-        "timestamp,ip,port\n2026-01-15 00:00:01,192.0.2.1,80\n2026-01-15 00:00:02,192.0.2.2,8";
+    let text = "timestamp,ip,port\n2026-01-15 00:00:01,192.0.2.1,80\n2026-01-15 00:00:02,192.0.2.2,8";
     let parsed = parse(&scan_entry(), text.as_bytes());
     assert_eq!(parsed.record_lines(), [2, 3]);
     assert_eq!(parsed.records.last().and_then(|r| r.port), Some(8));
@@ -126,10 +108,7 @@ fn truncated_last_line() {
     let text = "timestamp,ip,banner\n2026-01-15 00:00:01,192.0.2.1,ok\n2026-01-15 00:00:02,192.0.2.2,\"never closed\n2026-01-15 00:00:03,192.0.2.3,x\n";
     let parsed = parse(&scan_entry(), text.as_bytes());
     assert_eq!(parsed.record_lines(), [2, 3]);
-    assert_eq!(
-        parsed.records.last().and_then(|r| r.extra.get("banner")),
-        Some("never closed\n2026-01-15 00:00:03,192.0.2.3,x\n")
-    );
+    assert_eq!(parsed.records.last().and_then(|r| r.extra.get("banner")), Some("never closed\n2026-01-15 00:00:03,192.0.2.3,x\n"));
 }
 
 #[test]
@@ -144,8 +123,5 @@ fn blank_lines_are_skipped_without_shifting_line_numbers() {
 fn ipv4_mapped_ipv6_is_read_as_ipv4() {
     let text = "timestamp,ip\n2026-01-15 00:00:01,::ffff:192.0.2.1\n";
     let parsed = parse(&scan_entry(), text.as_bytes());
-    assert_eq!(
-        parsed.records.first().and_then(|r| r.ip),
-        "192.0.2.1".parse().ok()
-    );
+    assert_eq!(parsed.records.first().and_then(|r| r.ip), "192.0.2.1".parse().ok());
 }

@@ -3,8 +3,8 @@
 use std::io::BufReader;
 
 use fyr_formats::exposure::{
-    ColumnMapping, ExposureRecord, FileError, GenericCsvReader, JsonLinesReader, ReaderOptions,
-    RowError, RowErrorKind, Severity, TimestampFormat,
+    ColumnMapping, ExposureRecord, FileError, GenericCsvReader, JsonLinesReader, ReaderOptions, RowError, RowErrorKind, Severity,
+    TimestampFormat,
 };
 use time::macros::datetime;
 
@@ -26,9 +26,7 @@ fn honeypot_mapping() -> ColumnMapping {
     }
 }
 
-fn split(
-    items: impl Iterator<Item = Result<ExposureRecord, RowError>>,
-) -> (Vec<ExposureRecord>, Vec<RowError>) {
+fn split(items: impl Iterator<Item = Result<ExposureRecord, RowError>>) -> (Vec<ExposureRecord>, Vec<RowError>) {
     let mut ok = Vec::new();
     let mut bad = Vec::new();
     for item in items {
@@ -54,10 +52,7 @@ fn mapping_deserialises_from_configuration() {
             "timestamp_format": {"custom": "[day].[month].[year]"}}"#,
     )
     .expect("custom");
-    assert_eq!(
-        custom.timestamp_format,
-        TimestampFormat::Custom("[day].[month].[year]".to_owned())
-    );
+    assert_eq!(custom.timestamp_format, TimestampFormat::Custom("[day].[month].[year]".to_owned()));
     assert!(serde_json::from_str::<ColumnMapping>(r#"{"report_type": "x", "ipp": "a"}"#).is_err());
 }
 
@@ -70,18 +65,10 @@ time,src,dport,as,rdns,uri,level,cc,proto,category,payload
 1768435202,192.0.2.300,22,,,,,,,,
 1768435203,192.0.2.4,22,,,http://x.example/a,,,,ssh-brute,
 ";
-    let mut reader = GenericCsvReader::new(
-        &honeypot_mapping(),
-        text.as_bytes(),
-        &ReaderOptions::default(),
-    )
-    .expect("header");
+    let mut reader = GenericCsvReader::new(&honeypot_mapping(), text.as_bytes(), &ReaderOptions::default()).expect("header");
     let (ok, bad) = split(&mut reader);
     assert_eq!(ok.iter().map(|r| r.line).collect::<Vec<_>>(), [2, 3, 5]);
-    assert_eq!(
-        bad.iter().map(|e| (e.line, e.kind)).collect::<Vec<_>>(),
-        [(4, RowErrorKind::InvalidIp)]
-    );
+    assert_eq!(bad.iter().map(|e| (e.line, e.kind)).collect::<Vec<_>>(), [(4, RowErrorKind::InvalidIp)]);
     let first = ok.first().expect("first");
     assert_eq!(first.observed_at, datetime!(2026-01-15 00:00:00 UTC));
     assert_eq!(&*first.report_type, "telnet-brute");
@@ -95,10 +82,7 @@ time,src,dport,as,rdns,uri,level,cc,proto,category,payload
     assert_eq!(first.extra.len(), 1);
     let second = ok.get(1).expect("second");
     assert_eq!(&*second.report_type, "honeypot-x", "empty kind falls back");
-    assert_eq!(
-        ok.get(2).and_then(|r| r.url.as_deref()),
-        Some("http://x.example/a")
-    );
+    assert_eq!(ok.get(2).and_then(|r| r.url.as_deref()), Some("http://x.example/a"));
     assert_eq!(reader.stats().rows_ok, 3);
     assert_eq!(reader.stats().rows_bad, 1);
 }
@@ -108,38 +92,22 @@ fn generic_csv_with_other_delimiter_and_custom_time() {
     let mapping = ColumnMapping {
         report_type: "tsv-feed".to_owned(),
         timestamp: Some("seen".to_owned()),
-        timestamp_format: TimestampFormat::Custom(
-            "[day].[month].[year] [hour]:[minute]".to_owned(),
-        ),
+        timestamp_format: TimestampFormat::Custom("[day].[month].[year] [hour]:[minute]".to_owned()),
         ip: Some("addr".to_owned()),
         ..ColumnMapping::default()
     };
-    let options = ReaderOptions {
-        delimiter: b'\t',
-        ..ReaderOptions::default()
-    };
+    let options = ReaderOptions { delimiter: b'\t', ..ReaderOptions::default() };
     let text = "seen\taddr\n15.01.2026 10:30\t2001:db8::1\n2026-01-15\t2001:db8::2\n";
-    let (ok, bad) =
-        split(GenericCsvReader::new(&mapping, text.as_bytes(), &options).expect("header"));
+    let (ok, bad) = split(GenericCsvReader::new(&mapping, text.as_bytes(), &options).expect("header"));
     assert_eq!(ok.len(), 1);
-    assert_eq!(
-        ok.first().map(|r| r.observed_at),
-        Some(datetime!(2026-01-15 10:30 UTC))
-    );
-    assert_eq!(
-        bad.first().map(|e| (e.line, e.kind)),
-        Some((3, RowErrorKind::InvalidTimestamp))
-    );
+    assert_eq!(ok.first().map(|r| r.observed_at), Some(datetime!(2026-01-15 10:30 UTC)));
+    assert_eq!(bad.first().map(|e| (e.line, e.kind)), Some((3, RowErrorKind::InvalidTimestamp)));
 }
 
 #[test]
 fn mapping_errors_are_file_level() {
     let options = ReaderOptions::default();
-    let check = |mapping: ColumnMapping, needle: &str| match GenericCsvReader::new(
-        &mapping,
-        "a\n".as_bytes(),
-        &options,
-    ) {
+    let check = |mapping: ColumnMapping, needle: &str| match GenericCsvReader::new(&mapping, "a\n".as_bytes(), &options) {
         Err(FileError::Mapping(m)) => assert!(m.contains(needle), "{m}"),
         Err(other) => panic!("{other}"),
         Ok(_) => panic!("accepted mapping needing {needle}"),
@@ -163,14 +131,7 @@ fn mapping_errors_are_file_level() {
         },
         "mapped twice",
     );
-    check(
-        ColumnMapping {
-            report_type: "x".to_owned(),
-            ip: Some("a".to_owned()),
-            ..ColumnMapping::default()
-        },
-        "fallback_observed_at",
-    );
+    check(ColumnMapping { report_type: "x".to_owned(), ip: Some("a".to_owned()), ..ColumnMapping::default() }, "fallback_observed_at");
     check(
         ColumnMapping {
             report_type: "x".to_owned(),
@@ -182,10 +143,7 @@ fn mapping_errors_are_file_level() {
         "timestamp format",
     );
     // A header without any mapped column.
-    assert!(matches!(
-        GenericCsvReader::new(&honeypot_mapping(), "x,y\n1,2\n".as_bytes(), &options),
-        Err(FileError::NoKnownColumns { .. })
-    ));
+    assert!(matches!(GenericCsvReader::new(&honeypot_mapping(), "x,y\n1,2\n".as_bytes(), &options), Err(FileError::NoKnownColumns { .. })));
 }
 
 #[test]
@@ -199,12 +157,7 @@ not json\n\
 {\"time\": 1768435203, \"src\": \"192.0.2.4\", \"dport\": 80.5}\n\
 {\"src\": \"192.0.2.5\"}\n\
 {\"time\": 1768435204, \"src\": \"192.0.2.6\", \"new_key\": \"v\"}";
-    let mut reader = JsonLinesReader::new(
-        &honeypot_mapping(),
-        BufReader::new(text.as_bytes()),
-        &ReaderOptions::default(),
-    )
-    .expect("stream");
+    let mut reader = JsonLinesReader::new(&honeypot_mapping(), BufReader::new(text.as_bytes()), &ReaderOptions::default()).expect("stream");
     let (ok, bad) = split(&mut reader);
     assert_eq!(ok.iter().map(|r| r.line).collect::<Vec<_>>(), [1, 3, 9]);
     assert_eq!(
@@ -221,10 +174,7 @@ not json\n\
     assert_eq!(first.port, Some(23));
     assert_eq!(first.asn, 3301);
     assert_eq!(&*first.report_type, "telnet");
-    assert_eq!(
-        first.extra.to_vec(),
-        [("meta", "{\"a\":[1,2]}"), ("ok", "true")].map(|(k, v)| (k.to_owned(), v.to_owned()))
-    );
+    assert_eq!(first.extra.to_vec(), [("meta", "{\"a\":[1,2]}"), ("ok", "true")].map(|(k, v)| (k.to_owned(), v.to_owned())));
     let second = ok.get(1).expect("second");
     assert_eq!(second.observed_at, datetime!(2026-01-15 00:00:01.5 UTC));
     assert_eq!(second.port, Some(8080));
@@ -235,38 +185,22 @@ not json\n\
 
 #[test]
 fn json_lines_long_lines_are_skipped_and_reading_goes_on() {
-    let long = format!(
-        "{{\"time\": 1, \"src\": \"192.0.2.1\", \"pad\": \"{}\"}}",
-        "x".repeat(5000)
-    );
-    let text = format!(
-        "{{\"time\": 1, \"src\": \"192.0.2.1\"}}\n{long}\n{{\"time\": 2, \"src\": \"192.0.2.2\"}}\n"
-    );
-    let options = ReaderOptions {
-        max_record_bytes: 1000,
-        ..ReaderOptions::default()
-    };
+    let long = format!("{{\"time\": 1, \"src\": \"192.0.2.1\", \"pad\": \"{}\"}}", "x".repeat(5000));
+    let text = format!("{{\"time\": 1, \"src\": \"192.0.2.1\"}}\n{long}\n{{\"time\": 2, \"src\": \"192.0.2.2\"}}\n");
+    let options = ReaderOptions { max_record_bytes: 1000, ..ReaderOptions::default() };
     // A tiny buffer, so the line arrives in many pieces.
     let input = BufReader::with_capacity(16, text.as_bytes());
-    let (ok, bad) =
-        split(JsonLinesReader::new(&honeypot_mapping(), input, &options).expect("stream"));
+    let (ok, bad) = split(JsonLinesReader::new(&honeypot_mapping(), input, &options).expect("stream"));
     assert_eq!(ok.iter().map(|r| r.line).collect::<Vec<_>>(), [1, 3]);
-    assert_eq!(
-        bad.iter().map(|e| (e.line, e.kind)).collect::<Vec<_>>(),
-        [(2, RowErrorKind::LineTooLong)]
-    );
+    assert_eq!(bad.iter().map(|e| (e.line, e.kind)).collect::<Vec<_>>(), [(2, RowErrorKind::LineTooLong)]);
 }
 
 #[test]
 fn json_lines_file_level_errors() {
     let options = ReaderOptions::default();
-    let open =
-        |bytes: &'static [u8]| JsonLinesReader::new(&honeypot_mapping(), bytes, &options).err();
+    let open = |bytes: &'static [u8]| JsonLinesReader::new(&honeypot_mapping(), bytes, &options).err();
     assert!(matches!(open(b""), Some(FileError::Empty)));
     assert!(matches!(open(b"\n  \n"), Some(FileError::Empty)));
     assert!(matches!(open(b"\x00\x01\xff{"), Some(FileError::NotText)));
-    assert!(matches!(
-        open(b"time,src\n1,2\n"),
-        Some(FileError::NotJsonLines)
-    ));
+    assert!(matches!(open(b"time,src\n1,2\n"), Some(FileError::NotJsonLines)));
 }

@@ -3,26 +3,18 @@
 
 use std::io::BufReader;
 
-use fyr_formats::exposure::{
-    ColumnMapping, GenericCsvReader, JsonLinesReader, ReaderOptions, ShadowserverReader,
-    TimestampFormat,
-};
+use fyr_formats::exposure::{ColumnMapping, GenericCsvReader, JsonLinesReader, ReaderOptions, ShadowserverReader, TimestampFormat};
 use proptest::prelude::*;
 
 use crate::common::{SCAN_HEADER, scan_entry};
 
 fn small_limits() -> ReaderOptions {
-    ReaderOptions {
-        max_record_bytes: 512,
-        max_errors_kept: 4,
-        ..ReaderOptions::default()
-    }
+    ReaderOptions { max_record_bytes: 512, max_errors_kept: 4, ..ReaderOptions::default() }
 }
 
 /// Reads everything; checks that the iterator ends and the stats agree.
 fn drain_shadowserver(bytes: &[u8]) {
-    let Ok(mut reader) = ShadowserverReader::with_options(&scan_entry(), bytes, &small_limits())
-    else {
+    let Ok(mut reader) = ShadowserverReader::with_options(&scan_entry(), bytes, &small_limits()) else {
         return;
     };
     let mut ok = 0u64;
@@ -60,11 +52,7 @@ fn drain_generic(bytes: &[u8]) {
     if let Ok(reader) = GenericCsvReader::new(&mapping(), bytes, &small_limits()) {
         assert!(reader.take(bytes.len() + 1).count() <= bytes.len());
     }
-    if let Ok(reader) = JsonLinesReader::new(
-        &mapping(),
-        BufReader::with_capacity(7, bytes),
-        &small_limits(),
-    ) {
+    if let Ok(reader) = JsonLinesReader::new(&mapping(), BufReader::with_capacity(7, bytes), &small_limits()) {
         assert!(reader.take(bytes.len() + 1).count() <= bytes.len());
     }
 }
