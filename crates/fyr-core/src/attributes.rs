@@ -51,9 +51,6 @@ impl<S: Store> Core<S> {
         if !actor.viewer.sees_event(&event) || !actor.viewer.sees_attribute(&event, &attribute, object.as_ref()) {
             return Err(not_found());
         }
-        if attribute.distribution == 4 && !actor.site_admin() && !actor.viewer.sharing_groups.contains(&attribute.sharing_group_id) {
-            return Err(not_found());
-        }
         Ok(FoundAttribute { attribute, event, object })
     }
 

@@ -113,7 +113,7 @@ impl<S: Store> Core<S> {
         let objects: HashMap<i64, Object> = tree
             .objects
             .iter()
-            .filter(|o| v.sees_object(&event, o) && sg_visible(actor, o.distribution, o.sharing_group_id))
+            .filter(|o| v.sees_object(&event, o))
             .filter(|o| deleted != DeletedView::Exclude || !o.deleted)
             .map(|o| (o.id, o.clone()))
             .collect();
@@ -135,7 +135,7 @@ impl<S: Store> Core<S> {
                     return false;
                 }
             }
-            keep_deleted(a.deleted) && v.sees_attribute(&event, a, object) && sg_visible(actor, a.distribution, a.sharing_group_id)
+            keep_deleted(a.deleted) && v.sees_attribute(&event, a, object)
         });
         // MISP drops objects none of whose attributes are shown.
         let with_attributes: HashSet<i64> = tree.attributes.iter().map(|a| a.object_id).collect();
@@ -655,12 +655,6 @@ pub(crate) fn apply_object_fields(cx: &Capture<'_>, path: &str, obj: &mut Object
     capture::check_seen_order(path, obj.first_seen, obj.last_seen)?;
     obj.timestamp = cx.now;
     Ok(())
-}
-
-/// Whether the sharing group of a distribution-4 element is one the viewer
-/// is authorised for (MISP removes others even for the owner organisation).
-fn sg_visible(actor: &Actor, distribution: i64, sg: i64) -> bool {
-    distribution != 4 || actor.site_admin() || actor.viewer.sharing_groups.contains(&sg)
 }
 
 /// MISP answers an unauthorised sharing group on an event with 405.

@@ -1,0 +1,3 @@
+//! Integration tests of fyr-core against the real SQL store.
+
+mod acl;
