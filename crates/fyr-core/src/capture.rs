@@ -126,7 +126,7 @@ pub fn distribution_and_group(
     if sg <= 0 {
         return Err(CoreError::invalid(format!("{path}sharing_group_id"), "a sharing group is required for distribution 4"));
     }
-    if !actor.site_admin() && !actor.viewer.sharing_groups.contains(&sg) {
+    if !actor.viewer.sharing_groups.contains(&sg) {
         return Err(CoreError::invalid(format!("{path}sharing_group_id"), "Invalid Sharing Group or not authorised."));
     }
     Ok((distribution, sg))

@@ -271,7 +271,13 @@ impl<S: Store> Core<S> {
         let org = self.store.org(user.org_id).await?.ok_or_else(|| CoreError::Internal(format!("user {} has no organisation", user.id)))?;
         let settings = self.settings().await?;
         let site_admin = role.perm("perm_site_admin");
-        let sharing_groups = if site_admin { Vec::new() } else { self.store.sharing_groups_for_org(org.id).await? };
+        // A site admin may use every sharing group; listing them lets one
+        // check ("is this group usable?") serve everyone.
+        let sharing_groups = if site_admin {
+            self.store.sharing_groups().await?.into_iter().map(|g| g.id).collect()
+        } else {
+            self.store.sharing_groups_for_org(org.id).await?
+        };
         let viewer = Viewer { org_id: org.id, site_admin, sharing_groups, unpublished_private: settings.unpublished_private };
         Ok(Actor {
             user,

@@ -327,7 +327,8 @@ pub fn parse<'de, T: Deserialize<'de>>(body: &'de [u8]) -> Result<T, ParseError>
     let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner();
-        let message = if path == "." || path.is_empty() {
+        let syntax = matches!(inner.classify(), serde_json::error::Category::Syntax | serde_json::error::Category::Eof);
+        let message = if syntax || path == "." || path == "?" || path.is_empty() {
             format!("Malformed JSON: {inner}")
         } else {
             format!("Invalid value for field {path}: {inner}")

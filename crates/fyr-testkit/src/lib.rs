@@ -12,7 +12,7 @@ use serde_json::Value;
 use std::net::SocketAddr;
 
 /// The admin key every test server starts with.
-pub const ADMIN_KEY: &str = "fyrTestAdminKey00000000000000000000000000";
+pub const ADMIN_KEY: &str = "fyrTestAdminKey0000000000000000000000000";
 
 /// Which database a test server uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,0 +1,5 @@
+//! HTTP integration tests: the real server (fyr-testkit) on SQLite, or on
+//! PostgreSQL with `FYR_TEST_DATABASE=postgres`.
+
+mod bad_input;
+mod events;
