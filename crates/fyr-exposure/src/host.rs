@@ -11,10 +11,7 @@ const MAX_HOST: usize = 253;
 pub(crate) fn host_part(input: &str) -> Option<&str> {
     let mut s = input.trim();
     if let Some((scheme, rest)) = s.split_once("://") {
-        let scheme_ok = !scheme.is_empty()
-            && scheme
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'));
+        let scheme_ok = !scheme.is_empty() && scheme.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'));
         if !scheme_ok {
             return None;
         }
@@ -40,9 +37,7 @@ pub(crate) fn host_part(input: &str) -> Option<&str> {
     if s.is_empty() || s.len() > MAX_HOST {
         return None;
     }
-    if s.split('.')
-        .any(|label| label.is_empty() || label.len() > 63)
-    {
+    if s.split('.').any(|label| label.is_empty() || label.len() > 63) {
         return None;
     }
     Some(s)
@@ -78,10 +73,7 @@ mod tests {
             ("  WWW.Example.SE.  ", Some("www.example.se")),
             ("example.se.", Some("example.se")),
             ("https://www.example.se/path?q=1#f", Some("www.example.se")),
-            (
-                "HTTP://user:pw@Shop.Example.se:8443/x",
-                Some("shop.example.se"),
-            ),
+            ("HTTP://user:pw@Shop.Example.se:8443/x", Some("shop.example.se")),
             ("hxxp://evil.example.se", Some("evil.example.se")),
             ("//cdn.example.se/lib.js", Some("cdn.example.se")),
             ("example.se:80", Some("example.se")),

@@ -11,6 +11,7 @@
 //!
 //! A pure library: no IO, no async, no clock.
 
+mod dir16;
 mod error;
 mod host;
 mod matcher;
@@ -21,10 +22,7 @@ mod snapshot;
 mod table;
 
 pub use error::{BuildError, DomainError};
-pub use matcher::{
-    AddressVia, MatchIter, Matcher, MatcherStats, Matches, OrgMatch, RecordMatch, SourceKind,
-    Subject,
-};
+pub use matcher::{AddressVia, MatchIter, Matcher, MatcherStats, Matches, OrgMatch, RecordMatch, SourceKind, Subject};
 pub use overlap::{Asset, Overlap, overlaps};
 pub use shared::SharedMatcher;
 pub use snapshot::{Asn, AssetSnapshot, DomainSuffix, OrgAssets, OrgId, OrgPolicy};

@@ -5,11 +5,12 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use ipnet::IpNet;
 
+use crate::dir16::Dir16;
 use crate::error::BuildError;
 use crate::host;
-use crate::sets::{Interner, OrgSets, SetRef};
+use crate::sets::{Answer, Interner, OrgSets, SetId};
 use crate::snapshot::{Asn, AssetSnapshot, OrgId};
-use crate::table::{Key, Table, paint_nested};
+use crate::table::{Key, Slot, Table, paint_nested};
 
 /// What kind of source a record comes from.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -70,11 +71,7 @@ pub struct Matches<'m> {
 
 impl<'m> Matches<'m> {
     fn new(via: AddressVia, address: &'m [OrgId], domain: &'m [OrgId]) -> Self {
-        Matches {
-            via: (!address.is_empty()).then_some(via),
-            address,
-            domain,
-        }
+        Matches { via: (!address.is_empty()).then_some(via), address, domain }
     }
 
     /// How the address matched; `None` if it matched nobody.
@@ -99,11 +96,7 @@ impl<'m> Matches<'m> {
     /// The union of both, each organisation once with all its reasons, in
     /// ascending [`OrgId`] order.
     pub fn iter(&self) -> MatchIter<'m> {
-        MatchIter {
-            via: self.via,
-            address: self.address,
-            domain: self.domain,
-        }
+        MatchIter { via: self.via, address: self.address, domain: self.domain }
     }
 }
 
@@ -132,28 +125,16 @@ impl Iterator for MatchIter<'_> {
             (Some(a), Some(d)) if a == d => {
                 self.address = self.address.get(1..).unwrap_or(&[]);
                 self.domain = self.domain.get(1..).unwrap_or(&[]);
-                return Some(OrgMatch {
-                    org: *a,
-                    by_address: self.via,
-                    by_domain: true,
-                });
+                return Some(OrgMatch { org: *a, by_address: self.via, by_domain: true });
             }
             (Some(a), Some(d)) => a < d,
             (Some(_), None) => true,
             (None, Some(_)) => false,
         };
-        let (side, by_address) = if take_address {
-            (&mut self.address, self.via)
-        } else {
-            (&mut self.domain, None)
-        };
+        let (side, by_address) = if take_address { (&mut self.address, self.via) } else { (&mut self.domain, None) };
         let (org, rest) = side.split_first()?;
         *side = rest;
-        Some(OrgMatch {
-            org: *org,
-            by_address,
-            by_domain: !take_address,
-        })
+        Some(OrgMatch { org: *org, by_address, by_domain: !take_address })
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
@@ -180,11 +161,7 @@ impl<'m> RecordMatch<'m> {
     pub fn to_notify(&self) -> MatchIter<'m> {
         match self {
             RecordMatch::Matched(m) => m.iter(),
-            RecordMatch::Ignored(_) | RecordMatch::Unmatched => MatchIter {
-                via: None,
-                address: &[],
-                domain: &[],
-            },
+            RecordMatch::Ignored(_) | RecordMatch::Unmatched => MatchIter { via: None, address: &[], domain: &[] },
         }
     }
 }
@@ -199,12 +176,12 @@ pub struct MatcherStats {
     /// Elementary address ranges with one answer each.
     pub v4_intervals: usize,
     pub v6_intervals: usize,
-    /// Radix directory entries, IPv4 and IPv6 (8 bytes each).
+    /// IPv6 radix directory words (8 bytes each).
     pub directory_entries: usize,
     pub asns: usize,
     pub domain_suffixes: usize,
-    /// Distinct interned organisation sets' total length.
-    pub org_set_entries: usize,
+    /// Distinct organisation sets (answers), the empty one included.
+    pub org_sets: usize,
     /// Approximate heap memory of the whole matcher.
     pub heap_bytes: usize,
 }
@@ -227,13 +204,13 @@ pub struct MatcherStats {
 #[derive(Debug)]
 pub struct Matcher {
     sets: OrgSets,
-    v4: Table<u32>,
-    v6: Table<u128>,
-    /// Answers 1 inside the ignore list, 0 elsewhere.
-    ignore_v4: Table<u32>,
-    ignore_v6: Table<u128>,
-    asns: Box<[(Asn, SetRef)]>,
-    domains: HashMap<Box<str>, SetRef>,
+    v4: Dir16<Answer>,
+    v6: Table<u128, Answer>,
+    /// `true` inside the ignore list.
+    ignore_v4: Table<u32, bool>,
+    ignore_v6: Table<u128, bool>,
+    asns: Box<[(Asn, Answer)]>,
+    domains: HashMap<Box<str>, Answer>,
     stats: MatcherStats,
 }
 
@@ -241,12 +218,7 @@ impl Matcher {
     /// Indexes a snapshot. Fails only if it is too large for 32-bit
     /// indexes.
     pub fn build(snapshot: &AssetSnapshot) -> Result<Matcher, BuildError> {
-        let flagged: HashSet<OrgId> = snapshot
-            .orgs
-            .iter()
-            .filter(|o| o.policy.notify_covered_customers)
-            .map(|o| o.org)
-            .collect();
+        let flagged: HashSet<OrgId> = snapshot.orgs.iter().filter(|o| o.policy.notify_covered_customers).map(|o| o.org).collect();
 
         let mut v4 = Vec::new();
         let mut v6 = Vec::new();
@@ -265,8 +237,8 @@ impl Matcher {
         let (v4_prefixes, v6_prefixes) = (distinct_prefixes(&mut v4), distinct_prefixes(&mut v6));
 
         let mut interner = Interner::default();
-        let v4 = org_table(&v4, &flagged, &mut interner)?;
-        let v6 = org_table(&v6, &flagged, &mut interner)?;
+        let v4 = Dir16::new(&org_intervals(&v4, &flagged, &mut interner)?)?;
+        let v6 = Table::new(org_intervals(&v6, &flagged, &mut interner)?)?;
         let asns = asn_index(asns, &mut interner)?;
         let domains = domain_index(domains, &flagged, &mut interner)?;
 
@@ -280,52 +252,41 @@ impl Matcher {
         let ignore_v4 = ignore_table(&mut ig4)?;
         let ignore_v6 = ignore_table(&mut ig6)?;
 
+        let org_sets = interner.len();
         let sets = interner.finish();
-        let domain_bytes: usize = domains
-            .keys()
-            .map(|k| k.len() + std::mem::size_of::<(Box<str>, SetRef)>() + 1)
-            .sum();
+        let domain_bytes: usize = domains.keys().map(|k| k.len() + std::mem::size_of::<(Box<str>, Answer)>() + 1).sum();
         let heap_bytes = sets.heap_bytes()
             + v4.heap_bytes()
             + v6.heap_bytes()
             + ignore_v4.heap_bytes()
             + ignore_v6.heap_bytes()
-            + std::mem::size_of_val::<[(Asn, SetRef)]>(&asns)
+            + std::mem::size_of_val::<[(Asn, Answer)]>(&asns)
             + domain_bytes;
         let stats = MatcherStats {
             v4_prefixes,
             v6_prefixes,
             v4_intervals: v4.intervals(),
             v6_intervals: v6.intervals(),
-            directory_entries: v4.directory_entries() + v6.directory_entries(),
+            directory_entries: v6.directory_entries(),
             asns: asns.len(),
             domain_suffixes: domains.len(),
-            org_set_entries: sets.entries(),
+            org_sets,
             heap_bytes,
         };
-        Ok(Matcher {
-            sets,
-            v4,
-            v6,
-            ignore_v4,
-            ignore_v6,
-            asns,
-            domains,
-            stats,
-        })
+        Ok(Matcher { sets, v4, v6, ignore_v4, ignore_v6, asns, domains, stats })
     }
 
     /// Organisations an IPv4 address belongs to (see the type's rules),
     /// sorted; empty if no registered CIDR covers it.
     #[inline]
     pub fn lookup_v4(&self, addr: Ipv4Addr) -> &[OrgId] {
-        self.sets.get(SetRef(self.v4.get(u32::from(addr))))
+        self.v4.get(u32::from(addr)).map_or(&[], |a| self.sets.members(a))
     }
 
     /// Organisations an IPv6 address belongs to, sorted.
     #[inline]
     pub fn lookup_v6(&self, addr: Ipv6Addr) -> &[OrgId] {
-        self.sets.get(SetRef(self.v6.get(u128::from(addr))))
+        self.v6.get(u128::from(addr)).map_or(&[], |a| self.sets.members(a))
     }
 
     /// [`lookup_v4`](Self::lookup_v4) or [`lookup_v6`](Self::lookup_v6);
@@ -343,38 +304,31 @@ impl Matcher {
     /// [`match_subject`](Self::match_subject) applies.
     pub fn lookup_asn(&self, asn: Asn) -> &[OrgId] {
         let found = self.asns.binary_search_by_key(&asn, |(a, _)| *a).ok();
-        let set = found
-            .and_then(|i| self.asns.get(i))
-            .map_or(SetRef::EMPTY, |(_, s)| *s);
-        self.sets.get(set)
+        found.and_then(|i| self.asns.get(i)).map_or(&[], |(_, answer)| self.sets.members(answer))
     }
 
     /// Organisations a host name or URL belongs to by registered domain
     /// suffix, sorted; empty if it has no usable host name.
     pub fn lookup_host(&self, host_or_url: &str) -> &[OrgId] {
-        let set = host::with_host(host_or_url, |h| self.domain_set(h)).unwrap_or(SetRef::EMPTY);
-        self.sets.get(set)
+        host::with_host(host_or_url, |h| self.domain_answer(h)).flatten().map_or(&[], |answer| self.sets.members(answer))
     }
 
     /// `host` is normalised: lower case, no trailing dot.
-    fn domain_set(&self, host: &str) -> SetRef {
+    fn domain_answer(&self, host: &str) -> Option<&Answer> {
         let mut suffix = host;
         loop {
-            if let Some(set) = self.domains.get(suffix) {
-                return *set;
+            if let Some(answer) = self.domains.get(suffix) {
+                return Some(answer);
             }
-            match suffix.split_once('.') {
-                Some((_, parent)) => suffix = parent,
-                None => return SetRef::EMPTY,
-            }
+            suffix = suffix.split_once('.')?.1;
         }
     }
 
     /// Whether the address is on the ignore list.
     pub fn is_ignored(&self, addr: IpAddr) -> bool {
         match addr.to_canonical() {
-            IpAddr::V4(a) => self.ignore_v4.get(u32::from(a)) != 0,
-            IpAddr::V6(a) => self.ignore_v6.get(u128::from(a)) != 0,
+            IpAddr::V4(a) => self.ignore_v4.get(u32::from(a)) == Some(&true),
+            IpAddr::V6(a) => self.ignore_v6.get(u128::from(a)) == Some(&true),
         }
     }
 
@@ -418,50 +372,39 @@ fn distinct_prefixes<K: Key>(regs: &mut Vec<(K, u8, OrgId)>) -> usize {
 
 /// `regs` sorted and de-duplicated: by start, then length (outer first),
 /// then org.
-fn org_table<K: Key>(
+fn org_intervals<K: Key>(
     regs: &[(K, u8, OrgId)],
     flagged: &HashSet<OrgId>,
     interner: &mut Interner,
-) -> Result<Table<K>, BuildError> {
-    let prefixes = regs
-        .chunk_by(|a, b| (a.0, a.1) == (b.0, b.1))
-        .filter_map(|group| {
-            let &(start, len, _) = group.first()?;
-            Some((start, start.block_last(K::BITS - u32::from(len)), group))
-        });
+) -> Result<Vec<Slot<K, Answer>>, BuildError> {
+    let prefixes = regs.chunk_by(|a, b| (a.0, a.1) == (b.0, b.1)).filter_map(|group| {
+        let &(start, len, _) = group.first()?;
+        Some((start, start.block_last(K::BITS - u32::from(len)), group))
+    });
     let mut owners = Vec::new();
     let mut flagged_owners = Vec::new();
     // State per prefix: the flagged registrants of it and of every prefix
     // around it, who hear about everything inside.
-    paint_nested(
-        prefixes,
-        SetRef::EMPTY.0,
-        |group, outer: Option<&SetRef>| {
-            owners.clear();
-            owners.extend(group.iter().map(|r| r.2));
-            flagged_owners.clear();
-            flagged_owners.extend(owners.iter().filter(|o| flagged.contains(o)));
-            let around = outer.copied().unwrap_or(SetRef::EMPTY);
-            let answer = interner.union(around, &owners)?;
-            let watching = interner.union(around, &flagged_owners)?;
-            Ok((answer.0, watching))
-        },
-    )
+    paint_nested(prefixes, Answer::EMPTY, |group, outer: Option<&SetId>| {
+        owners.clear();
+        owners.extend(group.iter().map(|r| r.2));
+        flagged_owners.clear();
+        flagged_owners.extend(owners.iter().filter(|o| flagged.contains(o)));
+        let around = outer.copied().unwrap_or(SetId::EMPTY);
+        let answer = interner.union(around, &owners)?;
+        let watching = interner.union(around, &flagged_owners)?;
+        Ok((interner.answer(answer), watching))
+    })
 }
 
-fn ignore_table<K: Key>(nets: &mut Vec<(K, u8, ())>) -> Result<Table<K>, BuildError> {
+fn ignore_table<K: Key>(nets: &mut Vec<(K, u8, ())>) -> Result<Table<K, bool>, BuildError> {
     nets.sort_unstable();
     nets.dedup();
-    let items = nets
-        .iter()
-        .map(|&(start, len, ())| (start, start.block_last(K::BITS - u32::from(len)), ()));
-    paint_nested(items, 0, |(), _: Option<&()>| Ok((1, ())))
+    let items = nets.iter().map(|&(start, len, ())| (start, start.block_last(K::BITS - u32::from(len)), ()));
+    Table::new(paint_nested(items, false, |(), _: Option<&()>| Ok((true, ())))?)
 }
 
-fn asn_index(
-    mut regs: Vec<(Asn, OrgId)>,
-    interner: &mut Interner,
-) -> Result<Box<[(Asn, SetRef)]>, BuildError> {
+fn asn_index(mut regs: Vec<(Asn, OrgId)>, interner: &mut Interner) -> Result<Box<[(Asn, Answer)]>, BuildError> {
     regs.sort_unstable();
     regs.dedup();
     let mut orgs = Vec::new();
@@ -470,7 +413,8 @@ fn asn_index(
         .map(|(asn, group)| {
             orgs.clear();
             orgs.extend(group.iter().map(|r| r.1));
-            Ok((asn, interner.intern(&orgs)?))
+            let id = interner.intern(&orgs)?;
+            Ok((asn, interner.answer(id)))
         })
         .collect()
 }
@@ -479,13 +423,11 @@ fn domain_index(
     mut regs: Vec<(&str, OrgId)>,
     flagged: &HashSet<OrgId>,
     interner: &mut Interner,
-) -> Result<HashMap<Box<str>, SetRef>, BuildError> {
+) -> Result<HashMap<Box<str>, Answer>, BuildError> {
     regs.sort_unstable();
     regs.dedup();
-    let owners: HashMap<&str, &[(&str, OrgId)]> = regs
-        .chunk_by(|a, b| a.0 == b.0)
-        .filter_map(|group| Some((group.first()?.0, group)))
-        .collect();
+    let owners: HashMap<&str, &[(&str, OrgId)]> =
+        regs.chunk_by(|a, b| a.0 == b.0).filter_map(|group| Some((group.first()?.0, group))).collect();
     let mut index = HashMap::with_capacity(owners.len());
     let mut set = Vec::new();
     for group in regs.chunk_by(|a, b| a.0 == b.0) {
@@ -503,7 +445,8 @@ fn domain_index(
         }
         set.sort_unstable();
         set.dedup();
-        index.insert(Box::from(suffix), interner.intern(&set)?);
+        let id = interner.intern(&set)?;
+        index.insert(Box::from(suffix), interner.answer(id));
     }
     Ok(index)
 }

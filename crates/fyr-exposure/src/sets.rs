@@ -1,42 +1,60 @@
 //! Interned organisation sets.
 //!
 //! Every answer of the matcher is a sorted, duplicate-free set of
-//! [`OrgId`]s. The build interns each distinct set once into one arena; the
-//! look-up structures store its packed position ([`SetRef`]) and a look-up
-//! hands out the arena slice, so answering never allocates.
+//! [`OrgId`]s. The build interns each distinct set once and numbers it
+//! ([`SetId`]); the look-up structures store it inline as an [`Answer`]
+//! and a look-up hands out a slice, so answering never allocates. A set of
+//! one organisation (the common case) needs no memory access beyond the
+//! answer; larger sets live in one arena.
 
 use std::collections::HashMap;
 
 use crate::error::BuildError;
 use crate::snapshot::OrgId;
 
-/// Where an interned set lives in the arena, packed into 62 bits so the
-/// look-up tables can store it next to their 2-bit entry tags: the low 32
-/// bits are the start, the next 30 the length. 0 is the empty set.
+/// The number of an interned set; 0 is the empty set.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-pub(crate) struct SetRef(pub(crate) u64);
+pub(crate) struct SetId(pub(crate) u32);
 
-impl SetRef {
-    pub(crate) const EMPTY: SetRef = SetRef(0);
-    const MAX_LEN: usize = (1 << 30) - 1;
+impl SetId {
+    pub(crate) const EMPTY: SetId = SetId(0);
+}
 
-    fn new(start: usize, len: usize) -> Option<SetRef> {
-        let start = u32::try_from(start).ok()?;
-        if len > Self::MAX_LEN {
-            return None;
-        }
-        Some(SetRef(u64::from(start) | (len as u64) << 32))
-    }
+/// A set as the look-up structures store it: up to [`INLINE`] members
+/// inline (no further memory access; most answers are one organisation, or
+/// a customer and its provider); for larger sets `orgs[0].0` is where the
+/// members start in the arena.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Answer {
+    len: u32,
+    orgs: [OrgId; INLINE],
+}
 
-    #[inline]
-    fn range(self) -> std::ops::Range<usize> {
-        let start = (self.0 & 0xffff_ffff) as usize;
-        let len = ((self.0 >> 32) as usize) & Self::MAX_LEN;
-        start..start + len
+/// Members stored inside an [`Answer`].
+const INLINE: usize = 3;
+
+impl Answer {
+    pub(crate) const EMPTY: Answer = Answer { len: 0, orgs: [OrgId(0); INLINE] };
+}
+
+impl Default for Answer {
+    fn default() -> Self {
+        Answer::EMPTY
     }
 }
 
-/// The frozen arena of a built matcher.
+#[inline]
+fn members<'a>(arena: &'a [OrgId], answer: &'a Answer) -> &'a [OrgId] {
+    let len = answer.len as usize;
+    if len <= INLINE {
+        answer.orgs.get(..len).unwrap_or(&[])
+    } else {
+        let start = answer.orgs[0].0 as usize;
+        arena.get(start..start + len).unwrap_or(&[])
+    }
+}
+
+/// The arena of a built matcher: the members of sets of two or more.
 #[derive(Debug, Default)]
 pub(crate) struct OrgSets {
     arena: Box<[OrgId]>,
@@ -44,58 +62,74 @@ pub(crate) struct OrgSets {
 
 impl OrgSets {
     #[inline]
-    pub(crate) fn get(&self, set: SetRef) -> &[OrgId] {
-        self.arena.get(set.range()).unwrap_or(&[])
+    pub(crate) fn members<'a>(&'a self, answer: &'a Answer) -> &'a [OrgId] {
+        members(&self.arena, answer)
     }
 
     pub(crate) fn heap_bytes(&self) -> usize {
         std::mem::size_of_val::<[OrgId]>(&self.arena)
     }
-
-    /// Total length of all sets.
-    pub(crate) fn entries(&self) -> usize {
-        self.arena.len()
-    }
 }
 
-/// Builds the arena; one per matcher build.
-#[derive(Default)]
+/// Builds the sets; one per matcher build.
 pub(crate) struct Interner {
+    sets: Vec<Answer>,
     arena: Vec<OrgId>,
-    index: HashMap<Box<[OrgId]>, SetRef>,
+    index: HashMap<Box<[OrgId]>, SetId>,
     scratch: Vec<OrgId>,
 }
 
+impl Default for Interner {
+    fn default() -> Self {
+        Interner { sets: vec![Answer::EMPTY], arena: Vec::new(), index: HashMap::new(), scratch: Vec::new() }
+    }
+}
+
 impl Interner {
-    pub(crate) fn get(&self, set: SetRef) -> &[OrgId] {
-        self.arena.get(set.range()).unwrap_or(&[])
+    pub(crate) fn get(&self, id: SetId) -> &[OrgId] {
+        self.sets.get(id.0 as usize).map_or(&[], |answer| members(&self.arena, answer))
+    }
+
+    /// How the look-up structures store set `id`.
+    pub(crate) fn answer(&self, id: SetId) -> Answer {
+        self.sets.get(id.0 as usize).copied().unwrap_or_default()
+    }
+
+    /// Number of distinct sets so far, the empty one included.
+    pub(crate) fn len(&self) -> usize {
+        self.sets.len()
     }
 
     /// `set` must be sorted and free of duplicates.
-    pub(crate) fn intern(&mut self, set: &[OrgId]) -> Result<SetRef, BuildError> {
+    pub(crate) fn intern(&mut self, set: &[OrgId]) -> Result<SetId, BuildError> {
         if set.is_empty() {
-            return Ok(SetRef::EMPTY);
+            return Ok(SetId::EMPTY);
         }
-        if let Some(r) = self.index.get(set) {
-            return Ok(*r);
+        if let Some(id) = self.index.get(set) {
+            return Ok(*id);
         }
-        let r = SetRef::new(self.arena.len(), set.len())
-            .filter(|_| self.arena.len() + set.len() <= u32::MAX as usize)
-            .ok_or(BuildError::TooLarge {
-                what: "organisation sets",
-            })?;
-        self.arena.extend_from_slice(set);
-        self.index.insert(set.into(), r);
-        Ok(r)
+        let too_large = || BuildError::TooLarge { what: "organisation sets" };
+        let id = SetId(u32::try_from(self.sets.len()).map_err(|_| too_large())?);
+        let len = u32::try_from(set.len()).map_err(|_| too_large())?;
+        let mut entry = Answer { len, orgs: [OrgId(0); INLINE] };
+        if let Some(inline) = entry.orgs.get_mut(..set.len()) {
+            inline.copy_from_slice(set);
+        } else {
+            entry.orgs[0] = OrgId(self.arena.len() as u64);
+            self.arena.extend_from_slice(set);
+        }
+        self.sets.push(entry);
+        self.index.insert(set.into(), id);
+        Ok(id)
     }
 
     /// Interns the union of an interned set and a sorted, duplicate-free
     /// slice.
-    pub(crate) fn union(&mut self, a: SetRef, b: &[OrgId]) -> Result<SetRef, BuildError> {
+    pub(crate) fn union(&mut self, a: SetId, b: &[OrgId]) -> Result<SetId, BuildError> {
         if b.is_empty() {
             return Ok(a);
         }
-        if a == SetRef::EMPTY {
+        if a == SetId::EMPTY {
             return self.intern(b);
         }
         let mut out = std::mem::take(&mut self.scratch);
@@ -107,9 +141,7 @@ impl Interner {
     }
 
     pub(crate) fn finish(self) -> OrgSets {
-        OrgSets {
-            arena: self.arena.into_boxed_slice(),
-        }
+        OrgSets { arena: self.arena.into_boxed_slice() }
     }
 }
 

@@ -18,9 +18,7 @@ pub struct SharedMatcher {
 
 impl SharedMatcher {
     pub fn new(matcher: Matcher) -> SharedMatcher {
-        SharedMatcher {
-            current: ArcSwap::from_pointee(matcher),
-        }
+        SharedMatcher { current: ArcSwap::from_pointee(matcher) }
     }
 
     /// The current matcher, for a batch of look-ups. Cheap (no reference

@@ -75,10 +75,7 @@ impl DomainSuffix {
         if s.len() > 253 {
             return Err(DomainError::TooLong);
         }
-        if let Some(c) = s
-            .chars()
-            .find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_' || *c == '.'))
-        {
+        if let Some(c) = s.chars().find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_' || *c == '.')) {
             return Err(DomainError::BadCharacter(c));
         }
         for label in s.split('.') {
@@ -104,8 +101,7 @@ impl DomainSuffix {
     /// `a.b.se` → `b.se`, `se`.
     pub(crate) fn parents(&self) -> impl Iterator<Item = &str> {
         let s: &str = &self.0;
-        s.match_indices('.')
-            .map(move |(i, _)| s.get(i + 1..).unwrap_or(""))
+        s.match_indices('.').map(move |(i, _)| s.get(i + 1..).unwrap_or(""))
     }
 }
 
@@ -161,13 +157,7 @@ pub struct OrgAssets {
 
 impl OrgAssets {
     pub fn new(org: OrgId) -> OrgAssets {
-        OrgAssets {
-            org,
-            policy: OrgPolicy::default(),
-            cidrs: Vec::new(),
-            asns: Vec::new(),
-            domains: Vec::new(),
-        }
+        OrgAssets { org, policy: OrgPolicy::default(), cidrs: Vec::new(), asns: Vec::new(), domains: Vec::new() }
     }
 }
 

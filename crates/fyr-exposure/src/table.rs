@@ -1,36 +1,35 @@
-//! The IP look-up structure: a sorted array of interval borders with one
-//! answer per elementary interval, and a radix directory in front of it
-//! that resolves most addresses without searching.
+//! The generic look-up structure (IPv6 organisations, both ignore lists):
+//! the painted intervals in an array, and a radix directory in front of it
+//! that narrows the search to a few intervals.
 //!
 //! Why hand-written and not `prefix-trie` (or `poptrie`, `treebitmap`): the
-//! answer we need is not "the longest matching prefix" but a precomputed,
-//! interned organisation set per address range (most specific registrants
-//! plus covering registrants that asked for customers' space). In interval
-//! form that set is one load after the search, and the structure can be
-//! laid out for the look-up alone. On the project's 2-core machine
-//! `prefix-trie` 0.10 did a fraction of our targets (50 M IPv4 look-ups per
-//! second at 100 k prefixes, 10 M IPv6 at 250 k) on the same data, while
-//! this structure meets them; `bench_matcher --compare` measures both and
-//! `BENCH.md` has the figures.
+//! answer we need is not "the longest matching prefix" but a precomputed
+//! organisation set per address range (most specific registrants plus
+//! covering registrants that asked for customers' space). In interval form
+//! that set is stored with the interval, and the structure can be laid out
+//! for the look-up alone. On the project's machine `prefix-trie` 0.10 did
+//! about a third of this structure's rate on the same IPv6 data, and a fifth
+//! of [`Dir16`](crate::dir16)'s on IPv4; `bench_matcher --compare` measures
+//! both and `BENCH.md` has the figures.
 //!
 //! Layout:
-//! - `borders[i]` is the first address of interval `i`; `borders[0] == 0`
-//!   and they strictly increase, so every address lies in exactly one
-//!   interval, whose answer is `values[i]`. Adjacent intervals never have
-//!   equal answers.
+//! - `intervals[i]` holds the first address of interval `i` and its answer;
+//!   the first addresses start at 0 and strictly increase, so every address
+//!   lies in exactly one interval. Adjacent intervals never have equal
+//!   answers. Address and answer sit together, so the answer is in the
+//!   cache line the search touched last.
 //! - `dir` holds 64-bit entries. The root is its first `2^root_bits`
 //!   entries, indexed by the address's top bits. An entry is
-//!   - a *value*: the whole block has one answer (the common case);
 //!   - a *range* `(lo, hi)`: the block starts in interval `lo` and ends in
 //!     `hi`, at most [`LEAF_MAX`] borders apart; binary-search them;
 //!   - a *node*: the block has more borders. The node looks at the address
 //!     bits just below the longest common prefix of the borders inside the
 //!     block (path compression: a cluster of /48s in a /32 costs one level,
 //!     not four), with a fan-out of about one entry per border, so the
-//!     directory grows linearly with the table. Addresses outside that
-//!     common prefix lie before or after all those borders, in `lo` or
-//!     `hi`. A node's entries follow a three-word header (prefix, lo/hi) so
-//!     both loads can be issued at once.
+//!     directory grows linearly with the table. If bits were skipped, a
+//!     three-word header (prefix, lo/hi) precedes the node's entries:
+//!     addresses outside that common prefix lie before or after all those
+//!     borders, in `lo` or `hi`.
 //! - The directory only accelerates: a range entry is always correct, so
 //!   when the size budget runs out, a block simply stays a longer range.
 
@@ -89,11 +88,7 @@ macro_rules! impl_key {
             }
 
             fn block_last(self, width: u32) -> Self {
-                let mask = if width >= Self::BITS {
-                    <$t>::MAX
-                } else {
-                    (1 << width) - 1
-                };
+                let mask = if width >= Self::BITS { <$t>::MAX } else { (1 << width) - 1 };
                 self | mask
             }
 
@@ -117,10 +112,11 @@ macro_rules! impl_key {
         }
     };
 }
-// IPv4: up to 2^18 root entries (2 MiB), which resolves most addresses of
-// a 100 k-prefix table in one load. IPv6: registered space is sparse above
-// /16 (2000::/3 and a few RIR blocks), so a bigger root would be empty.
-impl_key!(u32, 18);
+// At most 2^16 root entries (512 KiB, within L2). IPv6 space in use is
+// sparse above /16 (2000::/3 and a few RIR blocks), so a bigger root would
+// be mostly empty; IPv4 tables here are ignore lists (organisations' IPv4
+// space uses `Dir16`).
+impl_key!(u32, 16);
 impl_key!(u128, 16);
 
 /// A block with at most this many borders inside stays a range entry.
@@ -130,92 +126,103 @@ const MAX_NODE_BITS: u32 = 16;
 /// Words before a node's entries: prefix (two words), lo/hi.
 const HEADER: usize = 3;
 
-const TAG: u64 = 3 << 62;
-const TAG_RANGE: u64 = 0;
-const TAG_VALUE: u64 = 1 << 62;
-const TAG_NODE: u64 = 2 << 62;
+/// Marks a directory entry that points to a node; other entries are ranges.
+const TAG_NODE: u64 = 1 << 63;
+/// With [`TAG_NODE`]: a node without skipped bits and without header.
+const TAG_NO_SKIP: u64 = 1 << 62;
 const LOW31: u64 = (1 << 31) - 1;
+/// A range over every interval (longer than LEAF_MAX, so searched).
+const FULL_RANGE: u64 = LOW31 << 31;
 
 fn range(lo: usize, hi: usize) -> u64 {
     // Both < 2^31, checked in `Table::new`.
-    TAG_RANGE | (lo as u64) | ((hi as u64) << 31)
+    (lo as u64) | ((hi as u64) << 31)
 }
 
 fn unpack_range(e: u64) -> (usize, usize) {
     ((e & LOW31) as usize, ((e >> 31) & LOW31) as usize)
 }
 
+/// An elementary interval: its first address and its answer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Slot<K, V> {
+    pub(crate) border: K,
+    pub(crate) value: V,
+}
+
 #[derive(Debug)]
-pub(crate) struct Table<K> {
-    /// `(border, value)`: interleaved, so the value found by the search is
-    /// in the cache line the search touched last.
-    intervals: Box<[(K, u64)]>,
+pub(crate) struct Table<K, V> {
+    /// The intervals in order. Borders and answers interleaved: the answer
+    /// found is in the cache line the search touched last.
+    intervals: Box<[Slot<K, V>]>,
     dir: Box<[u64]>,
     root_bits: u32,
 }
 
-impl<K: Key> Table<K> {
-    fn new(intervals: Vec<(K, u64)>) -> Result<Self, BuildError> {
+impl<K: Key, V> Table<K, V> {
+    pub(crate) fn new(intervals: Vec<Slot<K, V>>) -> Result<Self, BuildError> {
         if intervals.len() >= 1 << 31 {
-            return Err(BuildError::TooLarge {
-                what: "address intervals",
-            });
+            return Err(BuildError::TooLarge { what: "address intervals" });
         }
         let (dir, root_bits) = build_directory(&intervals);
-        Ok(Table {
-            intervals: intervals.into_boxed_slice(),
-            dir: dir.into_boxed_slice(),
-            root_bits,
-        })
+        Ok(Table { intervals: intervals.into_boxed_slice(), dir: dir.into_boxed_slice(), root_bits })
     }
 
-    /// The answer for `key`.
+    /// The answer for `key` (`None` only if the table were inconsistent,
+    /// which the build never makes it).
     #[inline]
-    pub(crate) fn get(&self, key: K) -> u64 {
+    pub(crate) fn get(&self, key: K) -> Option<&V> {
         let root_shift = K::BITS - self.root_bits;
-        let Some(&(mut e)) = self.dir.get(key.chunk(root_shift, self.root_bits)) else {
-            return self.search(key, 0, self.intervals.len());
-        };
+        let e = self.dir.get(key.chunk(root_shift, self.root_bits)).copied().unwrap_or(FULL_RANGE);
+        if e & TAG_NODE != 0 {
+            return self.get_deep(key, e);
+        }
+        let (lo, hi) = unpack_range(e);
+        self.search(key, lo, hi)
+    }
+
+    /// Walks the nodes below a root entry.
+    #[inline(never)]
+    fn get_deep(&self, key: K, mut e: u64) -> Option<&V> {
         // Every node consumes at least one bit, so this bound is never hit.
         for _ in 0..K::BITS {
-            match e & TAG {
-                TAG_VALUE => return e & !TAG,
-                TAG_RANGE => {
-                    let (lo, hi) = unpack_range(e);
-                    return self.search(key, lo, hi);
-                }
-                _ => {
-                    let base = e as u32 as usize;
-                    let shift = ((e >> 55) & 0x7f) as u32;
-                    let bits = ((e >> 50) & 0x1f) as u32;
-                    let header = self
-                        .dir
-                        .get(base.wrapping_sub(HEADER)..base)
-                        .and_then(|h| <&[u64; HEADER]>::try_from(h).ok());
-                    let next = self.dir.get(base + key.chunk(shift, bits));
-                    let (Some(&[p0, p1, lohi]), Some(&next)) = (header, next) else {
-                        break;
-                    };
-                    let top = key.high(shift + bits);
-                    let prefix = K::from_words([p0, p1]);
-                    if top != prefix {
-                        let (lo, hi) = unpack_range(lohi);
-                        let i = if top < prefix { lo } else { hi };
-                        return self.intervals.get(i).map_or(0, |iv| iv.1);
-                    }
-                    e = next;
-                }
+            if e & TAG_NODE == 0 {
+                let (lo, hi) = unpack_range(e);
+                return self.search(key, lo, hi);
             }
+            let base = e as u32 as usize;
+            let shift = ((e >> 55) & 0x7f) as u32;
+            let bits = ((e >> 50) & 0x1f) as u32;
+            let next = self.dir.get(base + key.chunk(shift, bits));
+            if e & TAG_NO_SKIP != 0 {
+                let Some(&next) = next else {
+                    break;
+                };
+                e = next;
+                continue;
+            }
+            let header = self.dir.get(base.wrapping_sub(HEADER)..base).and_then(|h| <&[u64; HEADER]>::try_from(h).ok());
+            let (Some(&[p0, p1, lohi]), Some(&next)) = (header, next) else {
+                break;
+            };
+            let top = key.high(shift + bits);
+            let prefix = K::from_words([p0, p1]);
+            if top != prefix {
+                let (lo, hi) = unpack_range(lohi);
+                return self.intervals.get(if top < prefix { lo } else { hi }).map(|iv| &iv.value);
+            }
+            e = next;
         }
-        self.search(key, 0, self.intervals.len())
+        self.search(key, 0, usize::MAX)
     }
 
-    /// Binary search among the borders of intervals `lo..=hi`.
+    /// Binary search for `key` among intervals `lo..=hi`.
     #[inline]
-    fn search(&self, key: K, lo: usize, hi: usize) -> u64 {
+    fn search(&self, key: K, lo: usize, hi: usize) -> Option<&V> {
+        let hi = hi.min(self.intervals.len().saturating_sub(1));
         let candidates = self.intervals.get(lo + 1..=hi).unwrap_or(&[]);
-        let i = lo + candidates.partition_point(|iv| iv.0 <= key);
-        self.intervals.get(i).map_or(0, |iv| iv.1)
+        let i = lo + candidates.partition_point(|iv| iv.border <= key);
+        self.intervals.get(i).map(|iv| &iv.value)
     }
 
     /// Number of elementary intervals.
@@ -229,8 +236,7 @@ impl<K: Key> Table<K> {
     }
 
     pub(crate) fn heap_bytes(&self) -> usize {
-        std::mem::size_of_val::<[(K, u64)]>(&self.intervals)
-            + std::mem::size_of_val::<[u64]>(&self.dir)
+        std::mem::size_of_val::<[Slot<K, V>]>(&self.intervals) + std::mem::size_of_val::<[u64]>(&self.dir)
     }
 }
 
@@ -238,13 +244,16 @@ impl<K: Key> Table<K> {
 /// node: `lo` and `hi` are the intervals holding its first and last key.
 struct Pending {
     entry: usize,
+    /// The block's free low bits.
+    width: u32,
     lo: usize,
     hi: usize,
 }
 
-fn build_directory<K: Key>(intervals: &[(K, u64)]) -> (Vec<u64>, u32) {
-    let n = intervals.len();
-    // About one root entry per interval, at most 2^16 (512 KiB).
+fn build_directory<K: Key, V>(intervals: &[Slot<K, V>]) -> (Vec<u64>, u32) {
+    let borders = intervals;
+    let n = borders.len();
+    // About two root entries per interval, at most 2^ROOT_MAX.
     let root_bits = (usize::BITS - n.leading_zeros() + 1).clamp(1, K::ROOT_MAX);
     // Nodes have about one entry per border inside them, so realistic
     // tables need well under 2 words per interval; the budget only bounds
@@ -252,37 +261,33 @@ fn build_directory<K: Key>(intervals: &[(K, u64)]) -> (Vec<u64>, u32) {
     let budget = (4 * n + (1 << 16)).min(u32::MAX as usize);
     let mut dir = Vec::with_capacity(1 << root_bits);
     let mut pending = VecDeque::new();
-    let fill = Fill { intervals };
-    fill.node(
-        &mut dir,
-        K::ZERO,
-        K::BITS - root_bits,
-        root_bits,
-        0,
-        &mut pending,
-    );
+    let fill = Fill { borders };
+    fill.node(&mut dir, K::ZERO, K::BITS - root_bits, root_bits, 0, &mut pending);
     while let Some(p) = pending.pop_front() {
-        let (Some(&(first, _)), Some(&(last, _))) = (intervals.get(p.lo + 1), intervals.get(p.hi))
-        else {
+        let (Some(first), Some(last)) = (borders.get(p.lo + 1).map(|iv| iv.border), borders.get(p.hi).map(|iv| iv.border)) else {
             continue;
         };
         // The node splits on the bits right below the prefix that all
         // borders inside the block share, one entry per border or so.
         let common = first.common_bits(last);
         let inside = p.hi - p.lo;
-        let bits = (usize::BITS - 1 - inside.leading_zeros())
-            .clamp(1, MAX_NODE_BITS)
-            .min(K::BITS - common);
+        let bits = (usize::BITS - 1 - inside.leading_zeros()).clamp(1, MAX_NODE_BITS).min(K::BITS - common);
         let top_shift = K::BITS - common;
         let shift = top_shift - bits;
-        let base = dir.len() + HEADER;
+        // Without skipped bits every address of the block is in the node's
+        // range: no header, no comparison.
+        let skips = top_shift < p.width;
+        let base = dir.len() + if skips { HEADER } else { 0 };
         if base + (1 << bits) > budget {
             continue; // stays a range entry
         }
-        let [p0, p1] = first.high(top_shift).to_words();
-        dir.extend([p0, p1, range(p.lo, p.hi)]);
+        if skips {
+            let [p0, p1] = first.high(top_shift).to_words();
+            dir.extend([p0, p1, range(p.lo, p.hi)]);
+        }
         if let Some(e) = dir.get_mut(p.entry) {
-            *e = TAG_NODE | (u64::from(shift) << 55) | (u64::from(bits) << 50) | base as u64;
+            let tag = if skips { TAG_NODE } else { TAG_NODE | TAG_NO_SKIP };
+            *e = tag | (u64::from(shift) << 55) | (u64::from(bits) << 50) | base as u64;
         }
         let start = first.block_start(top_shift);
         fill.node(&mut dir, start, shift, bits, p.lo, &mut pending);
@@ -290,45 +295,28 @@ fn build_directory<K: Key>(intervals: &[(K, u64)]) -> (Vec<u64>, u32) {
     (dir, root_bits)
 }
 
-struct Fill<'a, K> {
-    intervals: &'a [(K, u64)],
+struct Fill<'a, K, V> {
+    borders: &'a [Slot<K, V>],
 }
 
-impl<K: Key> Fill<'_, K> {
+impl<K: Key, V> Fill<'_, K, V> {
     /// Appends the `2^bits` entries for the blocks `start + i << shift`;
     /// `j` is an interval at or before the one holding `start`.
-    fn node(
-        &self,
-        dir: &mut Vec<u64>,
-        start: K,
-        shift: u32,
-        bits: u32,
-        mut j: usize,
-        pending: &mut VecDeque<Pending>,
-    ) {
+    fn node(&self, dir: &mut Vec<u64>, start: K, shift: u32, bits: u32, mut j: usize, pending: &mut VecDeque<Pending>) {
         for i in 0..(1usize << bits) {
             let s = start.with_chunk(shift, i);
             let last = s.block_last(shift);
-            while self.intervals.get(j + 1).is_some_and(|iv| iv.0 <= s) {
+            while self.borders.get(j + 1).is_some_and(|iv| iv.border <= s) {
                 j += 1;
             }
             let lo = j;
-            while self.intervals.get(j + 1).is_some_and(|iv| iv.0 <= last) {
+            while self.borders.get(j + 1).is_some_and(|iv| iv.border <= last) {
                 j += 1;
             }
-            let entry = if lo == j {
-                TAG_VALUE | self.intervals.get(lo).map_or(0, |iv| iv.1)
-            } else {
-                if j - lo > LEAF_MAX {
-                    pending.push_back(Pending {
-                        entry: dir.len(),
-                        lo,
-                        hi: j,
-                    });
-                }
-                range(lo, j)
-            };
-            dir.push(entry);
+            if j - lo > LEAF_MAX {
+                pending.push_back(Pending { entry: dir.len(), width: shift, lo, hi: j });
+            }
+            dir.push(range(lo, j));
         }
     }
 }
@@ -340,19 +328,18 @@ impl<K: Key> Fill<'_, K> {
 /// `items` must be sorted by start, outer ranges before inner ones with the
 /// same start, and free of duplicates. `enter` gets an item and the state
 /// of its innermost enclosing range and returns the item's value and state.
-pub(crate) fn paint_nested<K, S, T>(
+pub(crate) fn paint_nested<K, V, S, T>(
     items: impl IntoIterator<Item = (K, K, T)>,
-    empty: u64,
-    mut enter: impl FnMut(T, Option<&S>) -> Result<(u64, S), BuildError>,
-) -> Result<Table<K>, BuildError>
+    empty: V,
+    mut enter: impl FnMut(T, Option<&S>) -> Result<(V, S), BuildError>,
+) -> Result<Vec<Slot<K, V>>, BuildError>
 where
     K: Key,
+    V: Copy + Eq,
 {
-    let mut canvas = Canvas {
-        intervals: vec![(K::ZERO, empty)],
-    };
+    let mut canvas = Canvas { intervals: vec![Slot { border: K::ZERO, value: empty }] };
     // Enclosing ranges of the current position, outermost first.
-    let mut stack: Vec<(K, u64, S)> = Vec::new();
+    let mut stack: Vec<(K, V, S)> = Vec::new();
     for (start, last, item) in items {
         close(&mut stack, &mut canvas, empty, |end| end < start);
         let (value, state) = enter(item, stack.last().map(|t| &t.2))?;
@@ -360,15 +347,10 @@ where
         stack.push((last, value, state));
     }
     close(&mut stack, &mut canvas, empty, |_| true);
-    Table::new(canvas.intervals)
+    Ok(canvas.intervals)
 }
 
-fn close<K: Key, S>(
-    stack: &mut Vec<(K, u64, S)>,
-    canvas: &mut Canvas<K>,
-    empty: u64,
-    ended: impl Fn(K) -> bool,
-) {
+fn close<K: Key, V: Copy + Eq, S>(stack: &mut Vec<(K, V, S)>, canvas: &mut Canvas<K, V>, empty: V, ended: impl Fn(K) -> bool) {
     while let Some(&(last, _, _)) = stack.last() {
         if !ended(last) {
             break;
@@ -380,21 +362,21 @@ fn close<K: Key, S>(
     }
 }
 
-struct Canvas<K> {
-    intervals: Vec<(K, u64)>,
+struct Canvas<K, V> {
+    intervals: Vec<Slot<K, V>>,
 }
 
-impl<K: Key> Canvas<K> {
+impl<K: Key, V: Copy + Eq> Canvas<K, V> {
     /// From `at` on (until the next call) the value is `value`. Calls come
     /// in non-decreasing `at`; a later call at the same position wins.
-    fn paint(&mut self, at: K, value: u64) {
-        if self.intervals.last().is_some_and(|iv| iv.0 == at) {
+    fn paint(&mut self, at: K, value: V) {
+        if self.intervals.last().is_some_and(|iv| iv.border == at) {
             self.intervals.pop();
         }
-        if self.intervals.last().is_some_and(|iv| iv.1 == value) {
+        if self.intervals.last().is_some_and(|iv| iv.value == value) {
             return;
         }
-        self.intervals.push((at, value));
+        self.intervals.push(Slot { border: at, value });
     }
 }
 
@@ -403,26 +385,31 @@ impl<K: Key> Canvas<K> {
 mod tests {
     use super::*;
 
-    fn table<K: Key>(ranges: &[(K, K, u64)]) -> Table<K> {
+    struct T<K>(Table<K, u32>);
+
+    impl<K: Key> T<K> {
+        fn get(&self, k: K) -> u32 {
+            *self.0.get(k).unwrap()
+        }
+    }
+
+    fn table<K: Key>(ranges: &[(K, K, u32)]) -> T<K> {
         let mut items = ranges.to_vec();
         items.sort_by_key(|&(s, l, _)| (s, std::cmp::Reverse(l)));
-        paint_nested(items, 0, |v, _: Option<&()>| Ok((v, ()))).unwrap()
+        T(Table::new(paint_nested(items, 0, |v, _: Option<&()>| Ok((v, ()))).unwrap()).unwrap())
     }
 
     #[test]
     fn painting_nested_ranges() {
         let t = table(&[(0, u32::MAX, 1), (10, 19, 2), (10, 12, 3), (15, 19, 4)]);
-        let got: Vec<u64> = [0, 9, 10, 12, 13, 14, 15, 19, 20, u32::MAX]
-            .iter()
-            .map(|&k| t.get(k))
-            .collect();
+        let got: Vec<u32> = [0, 9, 10, 12, 13, 14, 15, 19, 20, u32::MAX].iter().map(|&k| t.get(k)).collect();
         assert_eq!(got, [1, 1, 3, 3, 2, 2, 4, 4, 1, 1]);
     }
 
     #[test]
     fn adjacent_equal_values_merge() {
         let t = table(&[(0u32, 9, 1), (10, 19, 1), (20, 29, 2)]);
-        assert_eq!(t.intervals(), 3); // [0,20) → 1, [20,30) → 2, [30,..) → 0
+        assert_eq!(t.0.intervals(), 3); // [0,20) → 1, [20,30) → 2, [30,..) → 0
         assert_eq!(t.get(29), 2);
         assert_eq!(t.get(30), 0);
     }
@@ -437,26 +424,25 @@ mod tests {
         assert_eq!(empty.get(u128::MAX), 0);
     }
 
-    /// Checks every border and its neighbours against a binary search over
-    /// the whole border array.
-    fn check_against_plain_search<K: Key>(t: &Table<K>, probes: impl Iterator<Item = K>) {
+    /// Checks the probes against a binary search over the whole array.
+    fn check_against_plain_search<K: Key>(t: &T<K>, probes: impl Iterator<Item = K>) {
         for k in probes {
-            let i = t.intervals.partition_point(|iv| iv.0 <= k) - 1;
-            assert_eq!(t.get(k), t.intervals[i].1, "{k:?}");
+            let i = t.0.intervals.partition_point(|iv| iv.border <= k) - 1;
+            assert_eq!(t.get(k), t.0.intervals[i].value, "{k:?}");
         }
     }
 
     #[test]
     fn dense_cluster_uses_nodes_and_stays_correct() {
         // 4096 single addresses in one /16 force nodes below the root.
-        let ranges: Vec<(u32, u32, u64)> = (0..4096u32)
+        let ranges: Vec<(u32, u32, u32)> = (0..4096u32)
             .map(|i| {
                 let a = 0x0a00_0000 + i * 7;
-                (a, a, u64::from(i % 250) + 1)
+                (a, a, i % 250 + 1)
             })
             .collect();
         let t = table(&ranges);
-        assert!(t.directory_entries() > 1 << t.root_bits);
+        assert!(t.0.directory_entries() > 1 << t.0.root_bits);
         check_against_plain_search(&t, ranges.iter().flat_map(|r| [r.0 - 1, r.0, r.0 + 1]));
     }
 
@@ -467,21 +453,16 @@ mod tests {
         let mut ranges = vec![(base, base.block_last(96), 1)];
         for i in 0..40u128 {
             let s = base | (i * 3) << 64;
-            ranges.push((s, s.block_last(64), 2 + i as u64));
+            ranges.push((s, s.block_last(64), 2 + i as u32));
         }
         for i in 0..40u128 {
             let s = base | (7 << 64) | (i * 5);
-            ranges.push((s, s, 100 + i as u64));
+            ranges.push((s, s, 100 + i as u32));
         }
         let t = table(&ranges);
-        let probes: Vec<u128> = t.intervals.iter().map(|iv| iv.0).collect();
-        check_against_plain_search(
-            &t,
-            probes
-                .iter()
-                .flat_map(|&b| [b.wrapping_sub(1), b, b + 1, b | 0xffff]),
-        );
+        let probes: Vec<u128> = t.0.intervals.iter().map(|iv| iv.border).collect();
+        check_against_plain_search(&t, probes.iter().flat_map(|&b| [b.wrapping_sub(1), b, b + 1, b | 0xffff]));
         // Linear size: a few words per interval, not 256 per level.
-        assert!(t.directory_entries() < (1 << t.root_bits) + 8 * t.intervals());
+        assert!(t.0.directory_entries() < (1 << t.0.root_bits) + 8 * t.0.intervals());
     }
 }

@@ -15,9 +15,7 @@ pub enum Verdict {
 }
 
 fn flagged(snap: &AssetSnapshot, org: OrgId) -> bool {
-    snap.orgs
-        .iter()
-        .any(|o| o.org == org && o.policy.notify_covered_customers)
+    snap.orgs.iter().any(|o| o.org == org && o.policy.notify_covered_customers)
 }
 
 /// The most specific registrants plus flagged registrants of anything less
@@ -26,11 +24,7 @@ fn most_specific_rule(snap: &AssetSnapshot, hits: &[(u32, OrgId)]) -> Vec<OrgId>
     let Some(best) = hits.iter().map(|h| h.0).max() else {
         return Vec::new();
     };
-    let set: BTreeSet<OrgId> = hits
-        .iter()
-        .filter(|(spec, org)| *spec == best || flagged(snap, *org))
-        .map(|h| h.1)
-        .collect();
+    let set: BTreeSet<OrgId> = hits.iter().filter(|(spec, org)| *spec == best || flagged(snap, *org)).map(|h| h.1).collect();
     set.into_iter().collect()
 }
 
@@ -39,23 +33,13 @@ pub fn ip(snap: &AssetSnapshot, addr: IpAddr) -> Vec<OrgId> {
     let hits: Vec<(u32, OrgId)> = snap
         .orgs
         .iter()
-        .flat_map(|o| {
-            o.cidrs
-                .iter()
-                .filter(move |n| n.contains(&addr))
-                .map(move |n| (u32::from(n.prefix_len()), o.org))
-        })
+        .flat_map(|o| o.cidrs.iter().filter(move |n| n.contains(&addr)).map(move |n| (u32::from(n.prefix_len()), o.org)))
         .collect();
     most_specific_rule(snap, &hits)
 }
 
 pub fn asn(snap: &AssetSnapshot, asn: Asn) -> Vec<OrgId> {
-    let set: BTreeSet<OrgId> = snap
-        .orgs
-        .iter()
-        .filter(|o| o.asns.contains(&asn))
-        .map(|o| o.org)
-        .collect();
+    let set: BTreeSet<OrgId> = snap.orgs.iter().filter(|o| o.asns.contains(&asn)).map(|o| o.org).collect();
     set.into_iter().collect()
 }
 
@@ -97,10 +81,7 @@ pub fn subject(
         SourceKind::Network => {
             let cidr = addr.map(|a| ip(snap, a)).unwrap_or_default();
             let (orgs, via) = if cidr.is_empty() {
-                (
-                    record_asn.map(|a| asn(snap, a)).unwrap_or_default(),
-                    AddressVia::Asn,
-                )
+                (record_asn.map(|a| asn(snap, a)).unwrap_or_default(), AddressVia::Asn)
             } else {
                 (cidr, AddressVia::Cidr)
             };
@@ -109,24 +90,10 @@ pub fn subject(
     };
     let mut per_org: BTreeMap<OrgId, OrgMatch> = BTreeMap::new();
     for org in address {
-        per_org.insert(
-            org,
-            OrgMatch {
-                org,
-                by_address: via,
-                by_domain: false,
-            },
-        );
+        per_org.insert(org, OrgMatch { org, by_address: via, by_domain: false });
     }
     for org in domain {
-        per_org
-            .entry(org)
-            .or_insert(OrgMatch {
-                org,
-                by_address: None,
-                by_domain: false,
-            })
-            .by_domain = true;
+        per_org.entry(org).or_insert(OrgMatch { org, by_address: None, by_domain: false }).by_domain = true;
     }
     let list: Vec<OrgMatch> = per_org.into_values().collect();
     if is_ignored {

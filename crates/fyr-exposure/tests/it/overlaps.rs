@@ -11,10 +11,7 @@ fn org(id: u64, cidrs: &[&str], asns: &[u32], domains: &[&str]) -> OrgAssets {
     let mut o = OrgAssets::new(OrgId(id));
     o.cidrs = cidrs.iter().map(|c| c.parse().unwrap()).collect();
     o.asns = asns.iter().map(|a| Asn::new(*a).unwrap()).collect();
-    o.domains = domains
-        .iter()
-        .map(|d| DomainSuffix::parse(d).unwrap())
-        .collect();
+    o.domains = domains.iter().map(|d| DomainSuffix::parse(d).unwrap()).collect();
     o
 }
 
@@ -27,12 +24,7 @@ fn domain(s: &str) -> Asset {
 }
 
 fn overlap(outer_org: u64, outer: Asset, inner_org: u64, inner: Asset) -> Overlap {
-    Overlap {
-        outer_org: OrgId(outer_org),
-        outer,
-        inner_org: OrgId(inner_org),
-        inner,
-    }
+    Overlap { outer_org: OrgId(outer_org), outer, inner_org: OrgId(inner_org), inner }
 }
 
 #[test]
@@ -40,12 +32,7 @@ fn lists_nested_equal_and_shared_registrations() {
     let snap = AssetSnapshot {
         orgs: vec![
             org(1, &["10.0.0.0/8", "10.1.0.0/16"], &[64500], &["example.se"]),
-            org(
-                2,
-                &["10.1.2.0/24", "192.0.2.0/24"],
-                &[64500, 64501],
-                &["shop.example.se"],
-            ),
+            org(2, &["10.1.2.0/24", "192.0.2.0/24"], &[64500, 64501], &["shop.example.se"]),
             org(3, &["10.1.2.9/24"], &[], &["badexample.se", "example.se"]),
             org(4, &["2001:db8::/32"], &[], &[]),
         ],
@@ -58,12 +45,7 @@ fn lists_nested_equal_and_shared_registrations() {
         overlap(1, cidr("10.1.0.0/16"), 2, cidr("10.1.2.0/24")),
         overlap(1, cidr("10.1.0.0/16"), 3, cidr("10.1.2.0/24")),
         overlap(2, cidr("10.1.2.0/24"), 3, cidr("10.1.2.0/24")),
-        overlap(
-            1,
-            Asset::Asn(Asn::new(64500).unwrap()),
-            2,
-            Asset::Asn(Asn::new(64500).unwrap()),
-        ),
+        overlap(1, Asset::Asn(Asn::new(64500).unwrap()), 2, Asset::Asn(Asn::new(64500).unwrap())),
         overlap(1, domain("example.se"), 3, domain("example.se")),
         overlap(1, domain("example.se"), 2, domain("shop.example.se")),
         overlap(3, domain("example.se"), 2, domain("shop.example.se")),
@@ -73,13 +55,7 @@ fn lists_nested_equal_and_shared_registrations() {
 
 #[test]
 fn serialises_for_a_review_page() {
-    let snap = AssetSnapshot {
-        orgs: vec![
-            org(1, &["10.0.0.0/8"], &[], &[]),
-            org(2, &["10.0.0.0/9"], &[], &[]),
-        ],
-        ignore: Vec::new(),
-    };
+    let snap = AssetSnapshot { orgs: vec![org(1, &["10.0.0.0/8"], &[], &[]), org(2, &["10.0.0.0/9"], &[], &[])], ignore: Vec::new() };
     assert_eq!(
         serde_json::to_string(&overlaps(&snap)).unwrap(),
         r#"[{"outer_org":1,"outer":{"cidr":"10.0.0.0/8"},"inner_org":2,"inner":{"cidr":"10.0.0.0/9"}}]"#
@@ -98,19 +74,13 @@ fn naive(snap: &AssetSnapshot) -> BTreeSet<(u64, String, u64, String)> {
                 .iter()
                 .map(move |n| (id, Asset::Cidr(n.trunc())))
                 .chain(o.asns.iter().map(move |a| (id, Asset::Asn(*a))))
-                .chain(
-                    o.domains
-                        .iter()
-                        .map(move |d| (id, Asset::Domain(d.clone()))),
-                )
+                .chain(o.domains.iter().map(move |d| (id, Asset::Domain(d.clone()))))
         })
         .collect();
     let covers = |a: &Asset, b: &Asset| match (a, b) {
         (Asset::Cidr(x), Asset::Cidr(y)) => x.contains(y),
         (Asset::Asn(x), Asset::Asn(y)) => x == y,
-        (Asset::Domain(x), Asset::Domain(y)) => {
-            y == x || y.as_str().ends_with(&format!(".{}", x.as_str()))
-        }
+        (Asset::Domain(x), Asset::Domain(y)) => y == x || y.as_str().ends_with(&format!(".{}", x.as_str())),
         _ => false,
     };
     let mut out = BTreeSet::new();
@@ -126,17 +96,7 @@ fn naive(snap: &AssetSnapshot) -> BTreeSet<(u64, String, u64, String)> {
 }
 
 fn net() -> impl Strategy<Value = IpNet> {
-    (
-        select(vec![
-            "10.0.0.0",
-            "10.1.0.0",
-            "10.1.2.0",
-            "10.1.2.128",
-            "2001:db8::",
-            "2001:db8:1::",
-        ]),
-        select(vec![8u8, 16, 24, 25, 32, 48]),
-    )
+    (select(vec!["10.0.0.0", "10.1.0.0", "10.1.2.0", "10.1.2.128", "2001:db8::", "2001:db8:1::"]), select(vec![8u8, 16, 24, 25, 32, 48]))
         .prop_map(|(a, l)| {
             let a: std::net::IpAddr = a.parse().unwrap();
             let l = if a.is_ipv4() { l.min(32) } else { l };

@@ -7,10 +7,7 @@
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
-use fyr_exposure::{
-    Asn, AssetSnapshot, DomainSuffix, Matcher, OrgAssets, OrgId, OrgPolicy, RecordMatch,
-    SourceKind, Subject,
-};
+use fyr_exposure::{Asn, AssetSnapshot, DomainSuffix, Matcher, OrgAssets, OrgId, OrgPolicy, RecordMatch, SourceKind, Subject};
 use ipnet::{IpNet, Ipv4Net, Ipv6Net};
 use proptest::prelude::*;
 use proptest::sample::select;
@@ -20,18 +17,7 @@ use crate::naive::{self, Verdict};
 fn v4_addr() -> impl Strategy<Value = u32> {
     prop_oneof![
         any::<u32>(),
-        (
-            select(vec![
-                0u32,
-                0x0a00_0000,
-                0x0a00_0100,
-                0xc0a8_0000,
-                0xffff_ff00,
-                u32::MAX
-            ]),
-            0u32..4096
-        )
-            .prop_map(|(a, d)| a ^ d),
+        (select(vec![0u32, 0x0a00_0000, 0x0a00_0100, 0xc0a8_0000, 0xffff_ff00, u32::MAX]), 0u32..4096).prop_map(|(a, d)| a ^ d),
     ]
 }
 
@@ -59,19 +45,14 @@ fn v4_len() -> impl Strategy<Value = u8> {
 }
 
 fn v6_len() -> impl Strategy<Value = u8> {
-    prop_oneof![
-        0u8..=128,
-        select(vec![0u8, 1, 32, 48, 56, 64, 96, 127, 128])
-    ]
+    prop_oneof![0u8..=128, select(vec![0u8, 1, 32, 48, 56, 64, 96, 127, 128])]
 }
 
 /// Networks as written by people: host bits sometimes set.
 fn net() -> impl Strategy<Value = IpNet> {
     prop_oneof![
-        (v4_addr(), v4_len())
-            .prop_map(|(a, l)| IpNet::V4(Ipv4Net::new(Ipv4Addr::from(a), l).unwrap_or_default())),
-        (v6_addr(), v6_len())
-            .prop_map(|(a, l)| IpNet::V6(Ipv6Net::new(Ipv6Addr::from(a), l).unwrap_or_default())),
+        (v4_addr(), v4_len()).prop_map(|(a, l)| IpNet::V4(Ipv4Net::new(Ipv4Addr::from(a), l).unwrap_or_default())),
+        (v6_addr(), v6_len()).prop_map(|(a, l)| IpNet::V6(Ipv6Net::new(Ipv6Addr::from(a), l).unwrap_or_default())),
     ]
 }
 
@@ -99,9 +80,7 @@ fn org(max_nets: usize) -> impl Strategy<Value = OrgAssets> {
     )
         .prop_map(|(id, flag, cidrs, asns, domains)| OrgAssets {
             org: OrgId(id),
-            policy: OrgPolicy {
-                notify_covered_customers: flag,
-            },
+            policy: OrgPolicy { notify_covered_customers: flag },
             cidrs,
             asns,
             domains,
@@ -109,20 +88,13 @@ fn org(max_nets: usize) -> impl Strategy<Value = OrgAssets> {
 }
 
 fn snapshot(max_orgs: usize, max_nets: usize) -> impl Strategy<Value = AssetSnapshot> {
-    (
-        prop::collection::vec(org(max_nets), 0..=max_orgs),
-        prop::collection::vec(net(), 0..4),
-    )
+    (prop::collection::vec(org(max_nets), 0..=max_orgs), prop::collection::vec(net(), 0..4))
         .prop_map(|(orgs, ignore)| AssetSnapshot { orgs, ignore })
 }
 
 /// First and last address of every network, and their neighbours.
 fn edge_probes(snap: &AssetSnapshot) -> Vec<IpAddr> {
-    let nets = snap
-        .orgs
-        .iter()
-        .flat_map(|o| o.cidrs.iter())
-        .chain(snap.ignore.iter());
+    let nets = snap.orgs.iter().flat_map(|o| o.cidrs.iter()).chain(snap.ignore.iter());
     let mut out = Vec::new();
     for n in nets {
         match n {
@@ -144,10 +116,7 @@ fn edge_probes(snap: &AssetSnapshot) -> Vec<IpAddr> {
 }
 
 fn probe() -> impl Strategy<Value = IpAddr> {
-    prop_oneof![
-        v4_addr().prop_map(|a| IpAddr::V4(a.into())),
-        v6_addr().prop_map(|a| IpAddr::V6(a.into())),
-    ]
+    prop_oneof![v4_addr().prop_map(|a| IpAddr::V4(a.into())), v6_addr().prop_map(|a| IpAddr::V6(a.into())),]
 }
 
 fn check_addresses(snap: &AssetSnapshot, m: &Matcher, probes: &[IpAddr]) {

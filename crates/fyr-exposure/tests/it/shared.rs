@@ -8,10 +8,7 @@ use fyr_exposure::{AssetSnapshot, Matcher, OrgAssets, OrgId, SharedMatcher};
 fn snapshot(org: u64) -> AssetSnapshot {
     let mut o = OrgAssets::new(OrgId(org));
     o.cidrs = vec!["192.0.2.0/24".parse().unwrap()];
-    AssetSnapshot {
-        orgs: vec![o],
-        ignore: Vec::new(),
-    }
+    AssetSnapshot { orgs: vec![o], ignore: Vec::new() }
 }
 
 #[test]
