@@ -12,7 +12,7 @@
 //! of a binary search" that the research note measured fastest.
 
 use crate::error::BuildError;
-use crate::table::Slot;
+use crate::table::{GROUP, Slot};
 
 /// Blocks with at most this many borders are searched in a fixed number of
 /// steps (`log2(SMALL + 1)`).
@@ -54,10 +54,30 @@ impl<V: Copy> Dir16<V> {
 
     #[inline]
     pub(crate) fn get(&self, key: u32) -> Option<&V> {
+        self.values.get(self.locate(key))
+    }
+
+    /// The answers for up to [`GROUP`] keys, to `emit`: all intervals are
+    /// found first (in L2), then the answers are loaded, so their cache
+    /// misses overlap.
+    pub(crate) fn get_group<'a>(&'a self, keys: &[u32], mut emit: impl FnMut(Option<&'a V>)) {
+        let keys = keys.get(..GROUP).unwrap_or(keys);
+        let mut found = [0usize; GROUP];
+        for (i, &key) in found.iter_mut().zip(keys) {
+            *i = self.locate(key);
+        }
+        for &i in found.iter().take(keys.len()) {
+            emit(self.values.get(i));
+        }
+    }
+
+    /// The interval holding `key`.
+    #[inline]
+    fn locate(&self, key: u32) -> usize {
         let block = (key >> 16) as usize;
         let low = key as u16;
         let (Some(&lo), Some(&hi)) = (self.first.get(block), self.first.get(block + 1)) else {
-            return None;
+            return usize::MAX;
         };
         let (lo, hi) = (lo as usize, hi as usize);
         // The borders inside the block have low halves 1..=65535 in rising
@@ -66,7 +86,7 @@ impl<V: Copy> Dir16<V> {
         // predicate monotone and that border out.
         let below = |l: &u16| l.wrapping_sub(1) < low;
         let n = hi.saturating_sub(lo);
-        let i = if n <= SMALL {
+        if n <= SMALL {
             // Most blocks: a fixed number of steps and no data-dependent
             // branch, so a misprediction does not cancel the loads of the
             // look-ups that follow.
@@ -82,8 +102,7 @@ impl<V: Copy> Dir16<V> {
         } else {
             let candidates = self.lows.get(lo + 1..=hi).unwrap_or(&[]);
             lo + candidates.partition_point(below)
-        };
-        self.values.get(i)
+        }
     }
 
     pub(crate) fn intervals(&self) -> usize {

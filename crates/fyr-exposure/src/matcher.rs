@@ -10,7 +10,7 @@ use crate::error::BuildError;
 use crate::host;
 use crate::sets::{Answer, Interner, OrgSets, SetId};
 use crate::snapshot::{Asn, AssetSnapshot, OrgId};
-use crate::table::{Key, Slot, Table, paint_nested};
+use crate::table::{GROUP, Key, Slot, Table, paint_nested};
 
 /// What kind of source a record comes from.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -177,7 +177,7 @@ pub struct MatcherStats {
     pub v4_intervals: usize,
     pub v6_intervals: usize,
     /// IPv6 radix directory words (8 bytes each).
-    pub directory_entries: usize,
+    pub v6_directory_words: usize,
     pub asns: usize,
     pub domain_suffixes: usize,
     /// Distinct organisation sets (answers), the empty one included.
@@ -267,7 +267,7 @@ impl Matcher {
             v6_prefixes,
             v4_intervals: v4.intervals(),
             v6_intervals: v6.intervals(),
-            directory_entries: v6.directory_entries(),
+            v6_directory_words: v6.directory_entries(),
             asns: asns.len(),
             domain_suffixes: domains.len(),
             org_sets,
@@ -287,6 +287,36 @@ impl Matcher {
     #[inline]
     pub fn lookup_v6(&self, addr: Ipv6Addr) -> &[OrgId] {
         self.v6.get(u128::from(addr)).map_or(&[], |a| self.sets.members(a))
+    }
+
+    /// [`lookup_v4`](Self::lookup_v4) for many addresses: appends one set
+    /// per address to `out`, in order. The memory loads of neighbouring
+    /// addresses overlap, so this is faster than a loop over `lookup_v4`
+    /// (see `BENCH.md`); it allocates only if `out` must grow.
+    pub fn lookup_v4_batch<'m>(&'m self, addrs: &[Ipv4Addr], out: &mut Vec<&'m [OrgId]>) {
+        out.reserve(addrs.len());
+        let mut keys = [0u32; GROUP];
+        for group in addrs.chunks(GROUP) {
+            for (k, a) in keys.iter_mut().zip(group) {
+                *k = u32::from(*a);
+            }
+            let keys = keys.get(..group.len()).unwrap_or(&[]);
+            self.v4.get_group(keys, |a| out.push(a.map_or(&[], |a| self.sets.members(a))));
+        }
+    }
+
+    /// [`lookup_v6`](Self::lookup_v6) for many addresses, as
+    /// [`lookup_v4_batch`](Self::lookup_v4_batch).
+    pub fn lookup_v6_batch<'m>(&'m self, addrs: &[Ipv6Addr], out: &mut Vec<&'m [OrgId]>) {
+        out.reserve(addrs.len());
+        let mut keys = [0u128; GROUP];
+        for group in addrs.chunks(GROUP) {
+            for (k, a) in keys.iter_mut().zip(group) {
+                *k = u128::from(*a);
+            }
+            let keys = keys.get(..group.len()).unwrap_or(&[]);
+            self.v6.get_group(keys, |a| out.push(a.map_or(&[], |a| self.sets.members(a))));
+        }
     }
 
     /// [`lookup_v4`](Self::lookup_v4) or [`lookup_v6`](Self::lookup_v6);

@@ -121,6 +121,8 @@ impl_key!(u128, 16);
 
 /// A block with at most this many borders inside stays a range entry.
 const LEAF_MAX: usize = 4;
+/// Keys per [`Table::get_group`] call.
+pub(crate) const GROUP: usize = 16;
 /// Largest node fan-out, in bits.
 const MAX_NODE_BITS: u32 = 16;
 /// Words before a node's entries: prefix (two words), lo/hi.
@@ -172,56 +174,99 @@ impl<K: Key, V> Table<K, V> {
     /// which the build never makes it).
     #[inline]
     pub(crate) fn get(&self, key: K) -> Option<&V> {
-        let root_shift = K::BITS - self.root_bits;
-        let e = self.dir.get(key.chunk(root_shift, self.root_bits)).copied().unwrap_or(FULL_RANGE);
+        let mut e = self.root(key);
         if e & TAG_NODE != 0 {
-            return self.get_deep(key, e);
+            e = self.descend(key, e);
         }
-        let (lo, hi) = unpack_range(e);
-        self.search(key, lo, hi)
+        self.value(self.search(key, e))
     }
 
-    /// Walks the nodes below a root entry.
+    /// The answers for up to [`GROUP`] keys, to `emit`. Each level of the
+    /// walk is done for the whole group before the next, so the group's
+    /// cache misses overlap instead of queueing behind each other.
+    pub(crate) fn get_group<'a>(&'a self, keys: &[K], mut emit: impl FnMut(Option<&'a V>)) {
+        let keys = keys.get(..GROUP).unwrap_or(keys);
+        let mut entries = [0u64; GROUP];
+        for (e, &key) in entries.iter_mut().zip(keys) {
+            *e = self.root(key);
+        }
+        // Every node consumes at least one bit, so this bound is never hit.
+        for _ in 0..K::BITS {
+            let mut deeper = false;
+            for (e, &key) in entries.iter_mut().zip(keys) {
+                if *e & TAG_NODE != 0 {
+                    *e = self.step(key, *e);
+                    deeper = true;
+                }
+            }
+            if !deeper {
+                break;
+            }
+        }
+        let mut found = [0usize; GROUP];
+        for ((i, &e), &key) in found.iter_mut().zip(&entries).zip(keys) {
+            *i = self.search(key, e);
+        }
+        for &i in found.iter().take(keys.len()) {
+            emit(self.value(i));
+        }
+    }
+
+    #[inline]
+    fn root(&self, key: K) -> u64 {
+        let root_shift = K::BITS - self.root_bits;
+        self.dir.get(key.chunk(root_shift, self.root_bits)).copied().unwrap_or(FULL_RANGE)
+    }
+
+    /// Walks the nodes below a root entry down to a range entry.
     #[inline(never)]
-    fn get_deep(&self, key: K, mut e: u64) -> Option<&V> {
+    fn descend(&self, key: K, mut e: u64) -> u64 {
         // Every node consumes at least one bit, so this bound is never hit.
         for _ in 0..K::BITS {
             if e & TAG_NODE == 0 {
-                let (lo, hi) = unpack_range(e);
-                return self.search(key, lo, hi);
+                return e;
             }
-            let base = e as u32 as usize;
-            let shift = ((e >> 55) & 0x7f) as u32;
-            let bits = ((e >> 50) & 0x1f) as u32;
-            let next = self.dir.get(base + key.chunk(shift, bits));
-            if e & TAG_NO_SKIP != 0 {
-                let Some(&next) = next else {
-                    break;
-                };
-                e = next;
-                continue;
-            }
-            let header = self.dir.get(base.wrapping_sub(HEADER)..base).and_then(|h| <&[u64; HEADER]>::try_from(h).ok());
-            let (Some(&[p0, p1, lohi]), Some(&next)) = (header, next) else {
-                break;
-            };
-            let top = key.high(shift + bits);
-            let prefix = K::from_words([p0, p1]);
-            if top != prefix {
-                let (lo, hi) = unpack_range(lohi);
-                return self.intervals.get(if top < prefix { lo } else { hi }).map(|iv| &iv.value);
-            }
-            e = next;
+            e = self.step(key, e);
         }
-        self.search(key, 0, usize::MAX)
+        FULL_RANGE
     }
 
-    /// Binary search for `key` among intervals `lo..=hi`.
+    /// One level down from node entry `e`: the entry for `key` below it,
+    /// or, for a key outside the node's common prefix, a one-interval range.
     #[inline]
-    fn search(&self, key: K, lo: usize, hi: usize) -> Option<&V> {
+    fn step(&self, key: K, e: u64) -> u64 {
+        let base = e as u32 as usize;
+        let shift = ((e >> 55) & 0x7f) as u32;
+        let bits = ((e >> 50) & 0x1f) as u32;
+        let next = self.dir.get(base + key.chunk(shift, bits)).copied();
+        if e & TAG_NO_SKIP != 0 {
+            return next.unwrap_or(FULL_RANGE);
+        }
+        let header = self.dir.get(base.wrapping_sub(HEADER)..base).and_then(|h| <&[u64; HEADER]>::try_from(h).ok());
+        let (Some(&[p0, p1, lohi]), Some(next)) = (header, next) else {
+            return FULL_RANGE;
+        };
+        let top = key.high(shift + bits);
+        let prefix = K::from_words([p0, p1]);
+        if top == prefix {
+            return next;
+        }
+        let (lo, hi) = unpack_range(lohi);
+        let i = if top < prefix { lo } else { hi };
+        range(i, i)
+    }
+
+    /// The interval holding `key`, within range entry `e`.
+    #[inline]
+    fn search(&self, key: K, e: u64) -> usize {
+        let (lo, hi) = unpack_range(e);
         let hi = hi.min(self.intervals.len().saturating_sub(1));
         let candidates = self.intervals.get(lo + 1..=hi).unwrap_or(&[]);
-        let i = lo + candidates.partition_point(|iv| iv.border <= key);
+        lo + candidates.partition_point(|iv| iv.border <= key)
+    }
+
+    #[inline]
+    fn value(&self, i: usize) -> Option<&V> {
         self.intervals.get(i).map(|iv| &iv.value)
     }
 

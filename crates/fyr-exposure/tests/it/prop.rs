@@ -124,6 +124,21 @@ fn check_addresses(snap: &AssetSnapshot, m: &Matcher, probes: &[IpAddr]) {
         assert_eq!(m.lookup_ip(a), naive::ip(snap, a).as_slice(), "address {a}");
         assert_eq!(m.is_ignored(a), naive::ignored(snap, a), "ignore {a}");
     }
+    // The batch look-ups give the same answers, in order.
+    let v4: Vec<Ipv4Addr> = probes.iter().filter_map(|a| if let IpAddr::V4(a) = a { Some(*a) } else { None }).collect();
+    let v6: Vec<Ipv6Addr> = probes.iter().filter_map(|a| if let IpAddr::V6(a) = a { Some(*a) } else { None }).collect();
+    let mut out = vec![[OrgId(u64::MAX)].as_slice()];
+    m.lookup_v4_batch(&v4, &mut out);
+    assert_eq!(out.len(), v4.len() + 1, "appends");
+    for (a, got) in v4.iter().zip(&out[1..]) {
+        assert_eq!(*got, m.lookup_v4(*a), "batch {a}");
+    }
+    out.clear();
+    m.lookup_v6_batch(&v6, &mut out);
+    assert_eq!(out.len(), v6.len());
+    for (a, got) in v6.iter().zip(&out) {
+        assert_eq!(*got, m.lookup_v6(*a), "batch {a}");
+    }
 }
 
 /// The ways a record may carry a host name, all meaning `host`.
