@@ -1,9 +1,10 @@
 //! The immutable matcher built from one [`AssetSnapshot`].
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use ipnet::IpNet;
+use rustc_hash::FxHashSet;
 
 use crate::dir16::Dir16;
 use crate::error::BuildError;
@@ -218,7 +219,7 @@ impl Matcher {
     /// Indexes a snapshot. Fails only if it is too large for 32-bit
     /// indexes.
     pub fn build(snapshot: &AssetSnapshot) -> Result<Matcher, BuildError> {
-        let flagged: HashSet<OrgId> = snapshot.orgs.iter().filter(|o| o.policy.notify_covered_customers).map(|o| o.org).collect();
+        let flagged: FxHashSet<OrgId> = snapshot.orgs.iter().filter(|o| o.policy.notify_covered_customers).map(|o| o.org).collect();
 
         let mut v4 = Vec::new();
         let mut v6 = Vec::new();
@@ -404,7 +405,7 @@ fn distinct_prefixes<K: Key>(regs: &mut Vec<(K, u8, OrgId)>) -> usize {
 /// then org.
 fn org_intervals<K: Key>(
     regs: &[(K, u8, OrgId)],
-    flagged: &HashSet<OrgId>,
+    flagged: &FxHashSet<OrgId>,
     interner: &mut Interner,
 ) -> Result<Vec<Slot<K, Answer>>, BuildError> {
     let prefixes = regs.chunk_by(|a, b| (a.0, a.1) == (b.0, b.1)).filter_map(|group| {
@@ -451,7 +452,7 @@ fn asn_index(mut regs: Vec<(Asn, OrgId)>, interner: &mut Interner) -> Result<Box
 
 fn domain_index(
     mut regs: Vec<(&str, OrgId)>,
-    flagged: &HashSet<OrgId>,
+    flagged: &FxHashSet<OrgId>,
     interner: &mut Interner,
 ) -> Result<HashMap<Box<str>, Answer>, BuildError> {
     regs.sort_unstable();

@@ -7,7 +7,7 @@
 //! one organisation (the common case) needs no memory access beyond the
 //! answer; larger sets live in one arena.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use crate::error::BuildError;
 use crate::snapshot::OrgId;
@@ -75,13 +75,15 @@ impl OrgSets {
 pub(crate) struct Interner {
     sets: Vec<Answer>,
     arena: Vec<OrgId>,
-    index: HashMap<Box<[OrgId]>, SetId>,
+    /// Keys are organisation ids fyr assigns, so a fast unkeyed hash is
+    /// safe here.
+    index: FxHashMap<Box<[OrgId]>, SetId>,
     scratch: Vec<OrgId>,
 }
 
 impl Default for Interner {
     fn default() -> Self {
-        Interner { sets: vec![Answer::EMPTY], arena: Vec::new(), index: HashMap::new(), scratch: Vec::new() }
+        Interner { sets: vec![Answer::EMPTY], arena: Vec::new(), index: FxHashMap::default(), scratch: Vec::new() }
     }
 }
 
