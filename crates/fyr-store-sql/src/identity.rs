@@ -290,9 +290,17 @@ impl IdentityStore for SqlStore {
         with_pool!(self, p => {
             let row = sqlx::query("SELECT (SELECT COUNT(*) FROM users WHERE org_id = $1) \
                  + (SELECT COUNT(*) FROM events WHERE org_id = $1 OR orgc_id = $1) \
-                 + (SELECT COUNT(*) FROM sharing_groups WHERE org_id = $1) AS n")
+                 + (SELECT COUNT(*) FROM sharing_groups WHERE org_id = $1) \
+                 + (SELECT COUNT(*) FROM sharing_group_orgs WHERE org_id = $1) AS n")
                 .bind(id).fetch_one(p).await.map_err(db_err)?;
             row.i64("n")
+        })
+    }
+
+    async fn user_counts_by_org(&self) -> StoreResult<Vec<(i64, i64)>> {
+        with_pool!(self, p => {
+            let rows = sqlx::query("SELECT org_id, COUNT(*) AS n FROM users GROUP BY org_id ORDER BY org_id").fetch_all(p).await.map_err(db_err)?;
+            rows.iter().map(|r| Ok((r.i64("org_id")?, r.i64("n")?))).collect()
         })
     }
 
@@ -354,6 +362,13 @@ impl IdentityStore for SqlStore {
         with_pool!(self, p => {
             let rows = sqlx::query(&sql).fetch_all(p).await.map_err(db_err)?;
             rows.iter().map(role_from).collect()
+        })
+    }
+
+    async fn role_usage(&self, id: i64) -> StoreResult<i64> {
+        with_pool!(self, p => {
+            let row = sqlx::query("SELECT COUNT(*) AS n FROM users WHERE role_id = $1").bind(id).fetch_one(p).await.map_err(db_err)?;
+            row.i64("n")
         })
     }
 

@@ -2,7 +2,7 @@
 
 use crate::identity::write_audit;
 use crate::rowext::RowExt;
-use crate::sql::{Sql, bind_args};
+use crate::sql::{Sql, Tables, bind_args};
 use crate::{SqlStore, db_err, with_pool};
 use fyr_store::*;
 use uuid::Uuid;
@@ -290,6 +290,47 @@ impl SharingStore for SqlStore {
             let rows = bind_args!(sqlx::query(&sql.text), sql.args).fetch_all(p).await.map_err(db_err)?;
             rows.iter().map(tag_from).collect()
         })
+    }
+
+    async fn tag_usage(&self, tag_ids: &[i64], events: &Cond, attributes: &Cond) -> StoreResult<Vec<TagUsage>> {
+        const EVENT_TABLES: Tables = Tables { event: Some("e"), attribute: None, object: None };
+        const ATTRIBUTE_TABLES: Tables = Tables { event: Some("e"), attribute: Some("a"), object: Some("o") };
+        let mut counts: std::collections::BTreeMap<i64, TagUsage> = std::collections::BTreeMap::new();
+        for chunk in tag_ids.chunks(500) {
+            let mut ev = Sql::new(
+                self.dialect(),
+                "SELECT et.tag_id AS tag_id, COUNT(*) AS n FROM event_tags et JOIN events e ON e.id = et.event_id WHERE et.tag_id IN ",
+            );
+            ev.bind_id_list(chunk).push(" AND ");
+            ev.cond(events, &EVENT_TABLES)?;
+            ev.push(" GROUP BY et.tag_id");
+            let mut at = Sql::new(
+                self.dialect(),
+                "SELECT atg.tag_id AS tag_id, COUNT(*) AS n FROM attribute_tags atg JOIN attributes a ON a.id = atg.attribute_id \
+                 JOIN events e ON e.id = atg.event_id LEFT JOIN objects o ON o.id = a.object_id WHERE atg.tag_id IN ",
+            );
+            at.bind_id_list(chunk).push(" AND a.deleted = ").bind(crate::sql::Arg::Bool(false)).push(" AND ");
+            at.cond(attributes, &ATTRIBUTE_TABLES)?;
+            at.push(" GROUP BY atg.tag_id");
+            let (ev_rows, at_rows) = with_pool!(self, p => {
+                let mut e_counts = Vec::new();
+                for r in bind_args!(sqlx::query(&ev.text), ev.args).fetch_all(p).await.map_err(db_err)? {
+                    e_counts.push((r.i64("tag_id")?, r.i64("n")?));
+                }
+                let mut a_counts = Vec::new();
+                for r in bind_args!(sqlx::query(&at.text), at.args).fetch_all(p).await.map_err(db_err)? {
+                    a_counts.push((r.i64("tag_id")?, r.i64("n")?));
+                }
+                (e_counts, a_counts)
+            });
+            for (id, n) in ev_rows {
+                counts.entry(id).or_insert(TagUsage { tag_id: id, ..TagUsage::default() }).events = n;
+            }
+            for (id, n) in at_rows {
+                counts.entry(id).or_insert(TagUsage { tag_id: id, ..TagUsage::default() }).attributes = n;
+            }
+        }
+        Ok(counts.into_values().collect())
     }
 
     async fn tags_by_ids(&self, ids: &[i64]) -> StoreResult<Vec<Tag>> {

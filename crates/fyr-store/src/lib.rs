@@ -66,6 +66,16 @@ pub struct OrgFilter {
     pub name_contains: Option<String>,
 }
 
+/// How often a tag is used, counted over what a viewer may see.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TagUsage {
+    pub tag_id: i64,
+    /// Events carrying the tag.
+    pub events: i64,
+    /// Attributes (not deleted) carrying the tag.
+    pub attributes: i64,
+}
+
 /// A user together with the key they authenticated with.
 #[derive(Debug, Clone, PartialEq)]
 pub struct KeyOwner {
@@ -95,14 +105,19 @@ pub trait IdentityStore {
     async fn org_by_name(&self, name: &str) -> StoreResult<Option<Organisation>>;
     async fn orgs(&self, filter: &OrgFilter) -> StoreResult<Vec<Organisation>>;
     async fn orgs_by_ids(&self, ids: &[i64]) -> StoreResult<Vec<Organisation>>;
-    /// How many users, owned or created events and sharing groups refer to the organisation.
+    /// How many users, owned or created events and sharing groups (owned
+    /// or as a member) refer to the organisation.
     async fn org_usage(&self, id: i64) -> StoreResult<i64>;
+    /// The number of users of each organisation that has any, as `(org_id, count)`.
+    async fn user_counts_by_org(&self) -> StoreResult<Vec<(i64, i64)>>;
 
     async fn insert_role(&self, role: &Role, audit: &AuditEntry) -> StoreResult<i64>;
     async fn update_role(&self, role: &Role, audit: &AuditEntry) -> StoreResult<()>;
     async fn delete_role(&self, id: i64, audit: &AuditEntry) -> StoreResult<()>;
     async fn role(&self, id: i64) -> StoreResult<Option<Role>>;
     async fn roles(&self) -> StoreResult<Vec<Role>>;
+    /// How many users have the role.
+    async fn role_usage(&self, id: i64) -> StoreResult<i64>;
     /// Makes `id` the only default role.
     async fn set_default_role(&self, id: i64, audit: &AuditEntry) -> StoreResult<()>;
 
@@ -149,6 +164,11 @@ pub trait SharingStore {
     /// Tags whose name matches the filter (`%` wildcards, case-insensitive); all tags for an empty filter.
     async fn tags(&self, names: &TextFilter) -> StoreResult<Vec<Tag>>;
     async fn tags_by_ids(&self, ids: &[i64]) -> StoreResult<Vec<Tag>>;
+    /// Usage counts of these tags: events matching `events` (a condition on
+    /// `Col::Event*`) and non-deleted attributes matching `attributes` (a
+    /// condition on `Col::Event*`, `Col::Attribute*` and `Col::Object*`).
+    /// Tags used nowhere visible are left out.
+    async fn tag_usage(&self, tag_ids: &[i64], events: &Cond, attributes: &Cond) -> StoreResult<Vec<TagUsage>>;
 }
 
 /// Events and everything inside them.
