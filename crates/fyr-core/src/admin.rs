@@ -446,6 +446,15 @@ pub(crate) fn diff_json(old: &Value, new: &Value) -> String {
     Value::Object(out).to_string()
 }
 
+/// The audit change of a user edit; a new password shows as `(changed)`.
+fn user_diff(old: &User, new: &User, password_changed: bool) -> String {
+    let mut new_view = output::user(new);
+    if password_changed && let Value::Object(m) = &mut new_view {
+        m.insert("password".into(), Value::String("(changed)".into()));
+    }
+    diff_json(&output::user(old), &new_view)
+}
+
 fn memory_limit_ok(s: &str) -> bool {
     let digits = s.strip_suffix(['K', 'M', 'G', 'k', 'm', 'g']).unwrap_or(s);
     s.is_empty() || (!digits.is_empty() && digits.len() <= 12 && digits.bytes().all(|b| b.is_ascii_digit()))
@@ -475,18 +484,18 @@ impl<S: Store> Core<S> {
                 return Err(CoreError::invalid("name", "must not be empty"));
             }
             check_len("name", &name, MAX_SHORT)?;
-            if let Some(other) = self.store.org_by_name(&name).await? {
-                if other.id != org.id {
-                    return Err(CoreError::invalid("name", "An organisation with this name already exists."));
-                }
+            if let Some(other) = self.store.org_by_name(&name).await?
+                && other.id != org.id
+            {
+                return Err(CoreError::invalid("name", "An organisation with this name already exists."));
             }
             org.name = name;
         }
         if let Some(u) = c.uuid {
-            if let Some(other) = self.store.org_by_uuid(&u).await? {
-                if other.id != org.id {
-                    return Err(CoreError::invalid("uuid", "An organisation with this UUID already exists."));
-                }
+            if let Some(other) = self.store.org_by_uuid(&u).await?
+                && other.id != org.id
+            {
+                return Err(CoreError::invalid("uuid", "An organisation with this UUID already exists."));
             }
             org.uuid = u;
         }
@@ -612,10 +621,11 @@ impl<S: Store> Core<S> {
     /// Checks a role the actor wants to give a user.
     async fn assignable_role(&self, actor: Option<&Actor>, role_id: i64) -> CoreResult<Role> {
         let role = self.store.role(role_id).await?.ok_or_else(|| CoreError::invalid("role_id", "Invalid role"))?;
-        if let Some(a) = actor {
-            if !a.site_admin() && (role.perm("perm_site_admin") || role.perm("perm_sync") || role.restricted_to_site_admin) {
-                return Err(CoreError::invalid("role_id", "You are not allowed to assign this role."));
-            }
+        if let Some(a) = actor
+            && !a.site_admin()
+            && (role.perm("perm_site_admin") || role.perm("perm_sync") || role.restricted_to_site_admin)
+        {
+            return Err(CoreError::invalid("role_id", "You are not allowed to assign this role."));
         }
         Ok(role)
     }
@@ -631,18 +641,16 @@ impl<S: Store> Core<S> {
         }
         if let Some(e) = c.email {
             let e = check_email("email", &e)?;
-            if let Some(other) = self.store.user_by_email(&e).await? {
-                if other.id != user.id {
-                    return Err(CoreError::invalid("email", "An account with this email address already exists."));
-                }
+            if let Some(other) = self.store.user_by_email(&e).await?
+                && other.id != user.id
+            {
+                return Err(CoreError::invalid("email", "An account with this email address already exists."));
             }
             user.email = e;
         }
         let org = self.store.org(user.org_id).await?.ok_or_else(|| CoreError::invalid("org_id", "Invalid organisation"))?;
-        if user.email != old.email || user.org_id != old.org_id {
-            if !email_in_domains(&user.email, &org.restricted_to_domain) {
-                return Err(CoreError::invalid("email", "The e-mail address is not in one of the organisation's allowed domains."));
-            }
+        if (user.email != old.email || user.org_id != old.org_id) && !email_in_domains(&user.email, &org.restricted_to_domain) {
+            return Err(CoreError::invalid("email", "The e-mail address is not in one of the organisation's allowed domains."));
         }
         if let Some(role_id) = c.role_id.filter(|r| *r != user.role_id) {
             if actor.is_some_and(|a| a.user.id == user.id) {
@@ -687,13 +695,7 @@ impl<S: Store> Core<S> {
         }
         user.date_modified = self.now();
         let mut audit = self.audit_by(actor, "edit", "User", user.id, format!("User {} edited", user.email));
-        let mut new_view = output::user(&user);
-        if password_changed {
-            if let Value::Object(m) = &mut new_view {
-                m.insert("password".into(), Value::String("(changed)".into()));
-            }
-        }
-        audit.change = diff_json(&output::user(&old), &new_view);
+        audit.change = user_diff(&old, &user, password_changed);
         self.store.update_user(&user, &audit).await?;
         Ok(user)
     }
@@ -735,13 +737,7 @@ impl<S: Store> Core<S> {
         }
         user.date_modified = self.now();
         let mut audit = actor.audit(self.now(), "edit", "User", user.id, format!("User {} edited their account", user.email));
-        let mut new_view = output::user(&user);
-        if password_changed {
-            if let Value::Object(m) = &mut new_view {
-                m.insert("password".into(), Value::String("(changed)".into()));
-            }
-        }
-        audit.change = diff_json(&output::user(&old), &new_view);
+        audit.change = user_diff(&old, &user, password_changed);
         self.store.update_user(&user, &audit).await?;
         Ok(user)
     }

@@ -17,6 +17,8 @@ pub mod objects;
 pub mod roles;
 pub mod search;
 pub mod settings;
+pub mod sharing_groups;
+pub mod tag_admin;
 pub mod tags;
 
 pub use crate::core::{Actor, Bootstrap, BootstrapOutcome, Core, Origin};
