@@ -4,13 +4,16 @@
 //! call `fyr-core` and render MISP's JSON shapes. Errors are mapped in
 //! [`reply::error`].
 
+pub mod admin;
 pub mod attributes;
 pub mod events;
 pub mod objects;
 pub mod reply;
 pub mod request;
 pub mod search;
+pub mod sharing_groups;
 pub mod system;
+pub mod tags;
 
 use crate::AppState;
 use axum::body::Body;
@@ -165,6 +168,15 @@ async fn route<S: Store + Clone>(cx: &Cx<'_, S>) -> Handled {
         return Some(r);
     }
     if let Some(r) = objects::route(cx).await {
+        return Some(r);
+    }
+    if let Some(r) = admin::route(cx).await {
+        return Some(r);
+    }
+    if let Some(r) = sharing_groups::route(cx).await {
+        return Some(r);
+    }
+    if let Some(r) = tags::route(cx).await {
         return Some(r);
     }
     None
