@@ -187,6 +187,13 @@ pub struct MatcherStats {
     pub heap_bytes: usize,
 }
 
+/// Organisations stored inline per IPv4 interval: with the covered-customers
+/// flag, sets of two or three are common, and IPv4 records stay small.
+const V4_INLINE: usize = 3;
+/// Per IPv6 interval: one, to keep the far more numerous IPv6 interval
+/// records at 32 bytes; larger sets are read from the arena.
+const V6_INLINE: usize = 1;
+
 /// An immutable index of one [`AssetSnapshot`]; cheap to share between
 /// threads, see [`SharedMatcher`](crate::SharedMatcher) for swapping.
 ///
@@ -205,13 +212,13 @@ pub struct MatcherStats {
 #[derive(Debug)]
 pub struct Matcher {
     sets: OrgSets,
-    v4: Dir16<Answer>,
-    v6: Table<u128, Answer>,
+    v4: Dir16<Answer<V4_INLINE>>,
+    v6: Table<u128, Answer<V6_INLINE>>,
     /// `true` inside the ignore list.
     ignore_v4: Table<u32, bool>,
     ignore_v6: Table<u128, bool>,
-    asns: Box<[(Asn, Answer)]>,
-    domains: HashMap<Box<str>, Answer>,
+    asns: Box<[(Asn, Answer<1>)]>,
+    domains: HashMap<Box<str>, Answer<1>>,
     stats: MatcherStats,
 }
 
@@ -255,13 +262,13 @@ impl Matcher {
 
         let org_sets = interner.len();
         let sets = interner.finish();
-        let domain_bytes: usize = domains.keys().map(|k| k.len() + std::mem::size_of::<(Box<str>, Answer)>() + 1).sum();
+        let domain_bytes: usize = domains.keys().map(|k| k.len() + std::mem::size_of::<(Box<str>, Answer<1>)>() + 1).sum();
         let heap_bytes = sets.heap_bytes()
             + v4.heap_bytes()
             + v6.heap_bytes()
             + ignore_v4.heap_bytes()
             + ignore_v6.heap_bytes()
-            + std::mem::size_of_val::<[(Asn, Answer)]>(&asns)
+            + std::mem::size_of_val::<[(Asn, Answer<1>)]>(&asns)
             + domain_bytes;
         let stats = MatcherStats {
             v4_prefixes,
@@ -345,7 +352,7 @@ impl Matcher {
     }
 
     /// `host` is normalised: lower case, no trailing dot.
-    fn domain_answer(&self, host: &str) -> Option<&Answer> {
+    fn domain_answer(&self, host: &str) -> Option<&Answer<1>> {
         let mut suffix = host;
         loop {
             if let Some(answer) = self.domains.get(suffix) {
@@ -403,11 +410,11 @@ fn distinct_prefixes<K: Key>(regs: &mut Vec<(K, u8, OrgId)>) -> usize {
 
 /// `regs` sorted and de-duplicated: by start, then length (outer first),
 /// then org.
-fn org_intervals<K: Key>(
+fn org_intervals<K: Key, const N: usize>(
     regs: &[(K, u8, OrgId)],
     flagged: &FxHashSet<OrgId>,
     interner: &mut Interner,
-) -> Result<Vec<Slot<K, Answer>>, BuildError> {
+) -> Result<Vec<Slot<K, Answer<N>>>, BuildError> {
     let prefixes = regs.chunk_by(|a, b| (a.0, a.1) == (b.0, b.1)).filter_map(|group| {
         let &(start, len, _) = group.first()?;
         Some((start, start.block_last(K::BITS - u32::from(len)), group))
@@ -435,7 +442,7 @@ fn ignore_table<K: Key>(nets: &mut Vec<(K, u8, ())>) -> Result<Table<K, bool>, B
     Table::new(paint_nested(items, false, |(), _: Option<&()>| Ok((true, ())))?)
 }
 
-fn asn_index(mut regs: Vec<(Asn, OrgId)>, interner: &mut Interner) -> Result<Box<[(Asn, Answer)]>, BuildError> {
+fn asn_index(mut regs: Vec<(Asn, OrgId)>, interner: &mut Interner) -> Result<Box<[(Asn, Answer<1>)]>, BuildError> {
     regs.sort_unstable();
     regs.dedup();
     let mut orgs = Vec::new();
@@ -454,7 +461,7 @@ fn domain_index(
     mut regs: Vec<(&str, OrgId)>,
     flagged: &FxHashSet<OrgId>,
     interner: &mut Interner,
-) -> Result<HashMap<Box<str>, Answer>, BuildError> {
+) -> Result<HashMap<Box<str>, Answer<1>>, BuildError> {
     regs.sort_unstable();
     regs.dedup();
     let owners: HashMap<&str, &[(&str, OrgId)]> =

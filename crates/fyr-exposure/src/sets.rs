@@ -2,10 +2,9 @@
 //!
 //! Every answer of the matcher is a sorted, duplicate-free set of
 //! [`OrgId`]s. The build interns each distinct set once and numbers it
-//! ([`SetId`]); the look-up structures store it inline as an [`Answer`]
-//! and a look-up hands out a slice, so answering never allocates. A set of
-//! one organisation (the common case) needs no memory access beyond the
-//! answer; larger sets live in one arena.
+//! ([`SetId`]); the look-up structures store it as an [`Answer`], which
+//! holds small sets inline, and a look-up hands out a slice, so answering
+//! never allocates.
 
 use rustc_hash::FxHashMap;
 
@@ -20,41 +19,29 @@ impl SetId {
     pub(crate) const EMPTY: SetId = SetId(0);
 }
 
-/// A set as the look-up structures store it: up to [`INLINE`] members
-/// inline (no further memory access; most answers are one organisation, or
-/// a customer and its provider); for larger sets `orgs[0].0` is where the
-/// members start in the arena.
+/// A set as the look-up structures store it: up to `N` members inline (no
+/// further memory access; most answers are one organisation, or a customer
+/// and its provider); for larger sets `orgs[0].0` is where the members
+/// start in the arena. `N` trades the size of every interval record against
+/// how often a look-up must visit the arena.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) struct Answer {
+pub(crate) struct Answer<const N: usize> {
     len: u32,
-    orgs: [OrgId; INLINE],
+    orgs: [OrgId; N],
 }
 
-/// Members stored inside an [`Answer`].
-const INLINE: usize = 3;
-
-impl Answer {
-    pub(crate) const EMPTY: Answer = Answer { len: 0, orgs: [OrgId(0); INLINE] };
+impl<const N: usize> Answer<N> {
+    pub(crate) const EMPTY: Answer<N> = Answer { len: 0, orgs: [OrgId(0); N] };
 }
 
-impl Default for Answer {
+impl<const N: usize> Default for Answer<N> {
     fn default() -> Self {
         Answer::EMPTY
     }
 }
 
-#[inline]
-fn members<'a>(arena: &'a [OrgId], answer: &'a Answer) -> &'a [OrgId] {
-    let len = answer.len as usize;
-    if len <= INLINE {
-        answer.orgs.get(..len).unwrap_or(&[])
-    } else {
-        let start = answer.orgs[0].0 as usize;
-        arena.get(start..start + len).unwrap_or(&[])
-    }
-}
-
-/// The arena of a built matcher: the members of sets of two or more.
+/// The arena of a built matcher: the members of every set, one after the
+/// other.
 #[derive(Debug, Default)]
 pub(crate) struct OrgSets {
     arena: Box<[OrgId]>,
@@ -62,8 +49,15 @@ pub(crate) struct OrgSets {
 
 impl OrgSets {
     #[inline]
-    pub(crate) fn members<'a>(&'a self, answer: &'a Answer) -> &'a [OrgId] {
-        members(&self.arena, answer)
+    pub(crate) fn members<'a, const N: usize>(&'a self, answer: &'a Answer<N>) -> &'a [OrgId] {
+        let len = answer.len as usize;
+        match answer.orgs.get(..len) {
+            Some(inline) => inline,
+            None => {
+                let start = answer.orgs.first().map_or(0, |o| o.0 as usize);
+                self.arena.get(start..start + len).unwrap_or(&[])
+            }
+        }
     }
 
     pub(crate) fn heap_bytes(&self) -> usize {
@@ -73,7 +67,8 @@ impl OrgSets {
 
 /// Builds the sets; one per matcher build.
 pub(crate) struct Interner {
-    sets: Vec<Answer>,
+    /// `(start, len)` of set `id` in `arena`.
+    spans: Vec<(u32, u32)>,
     arena: Vec<OrgId>,
     /// Keys are organisation ids fyr assigns, so a fast unkeyed hash is
     /// safe here.
@@ -83,23 +78,38 @@ pub(crate) struct Interner {
 
 impl Default for Interner {
     fn default() -> Self {
-        Interner { sets: vec![Answer::EMPTY], arena: Vec::new(), index: FxHashMap::default(), scratch: Vec::new() }
+        Interner { spans: vec![(0, 0)], arena: Vec::new(), index: FxHashMap::default(), scratch: Vec::new() }
     }
 }
 
 impl Interner {
     pub(crate) fn get(&self, id: SetId) -> &[OrgId] {
-        self.sets.get(id.0 as usize).map_or(&[], |answer| members(&self.arena, answer))
+        let Some(&(start, len)) = self.spans.get(id.0 as usize) else {
+            return &[];
+        };
+        self.arena.get(start as usize..(start + len) as usize).unwrap_or(&[])
     }
 
     /// How the look-up structures store set `id`.
-    pub(crate) fn answer(&self, id: SetId) -> Answer {
-        self.sets.get(id.0 as usize).copied().unwrap_or_default()
+    pub(crate) fn answer<const N: usize>(&self, id: SetId) -> Answer<N> {
+        let Some(&(start, len)) = self.spans.get(id.0 as usize) else {
+            return Answer::EMPTY;
+        };
+        let mut answer = Answer { len, orgs: [OrgId(0); N] };
+        match answer.orgs.get_mut(..len as usize) {
+            Some(inline) => inline.copy_from_slice(self.get(id)),
+            None => {
+                if let Some(first) = answer.orgs.first_mut() {
+                    *first = OrgId(u64::from(start));
+                }
+            }
+        }
+        answer
     }
 
     /// Number of distinct sets so far, the empty one included.
     pub(crate) fn len(&self) -> usize {
-        self.sets.len()
+        self.spans.len()
     }
 
     /// `set` must be sorted and free of duplicates.
@@ -111,16 +121,12 @@ impl Interner {
             return Ok(*id);
         }
         let too_large = || BuildError::TooLarge { what: "organisation sets" };
-        let id = SetId(u32::try_from(self.sets.len()).map_err(|_| too_large())?);
+        let id = SetId(u32::try_from(self.spans.len()).map_err(|_| too_large())?);
+        let start = u32::try_from(self.arena.len()).map_err(|_| too_large())?;
         let len = u32::try_from(set.len()).map_err(|_| too_large())?;
-        let mut entry = Answer { len, orgs: [OrgId(0); INLINE] };
-        if let Some(inline) = entry.orgs.get_mut(..set.len()) {
-            inline.copy_from_slice(set);
-        } else {
-            entry.orgs[0] = OrgId(self.arena.len() as u64);
-            self.arena.extend_from_slice(set);
-        }
-        self.sets.push(entry);
+        start.checked_add(len).ok_or_else(too_large)?;
+        self.arena.extend_from_slice(set);
+        self.spans.push((start, len));
         self.index.insert(set.into(), id);
         Ok(id)
     }
