@@ -82,6 +82,12 @@ impl<S: Store> Core<S> {
             check_len(f, v, MAX_SHORT)?;
         }
         check_len("contacts", &n.contacts, MAX_TEXT)?;
+        let restricted_to_domain = n
+            .restricted_to_domain
+            .iter()
+            .enumerate()
+            .map(|(i, d)| check_domain(&format!("restricted_to_domain[{i}]"), d))
+            .collect::<CoreResult<Vec<_>>>()?;
         if self.store.org_by_name(&name).await?.is_some() {
             return Err(CoreError::invalid("name", "An organisation with this name already exists."));
         }
@@ -100,7 +106,7 @@ impl<S: Store> Core<S> {
             sector: n.sector,
             contacts: n.contacts,
             local: n.local,
-            restricted_to_domain: n.restricted_to_domain,
+            restricted_to_domain,
             landingpage: String::new(),
             created_by: actor.map(|a| a.user.id).unwrap_or(0),
             created: now,
