@@ -19,6 +19,7 @@ use fyr_misp::output;
 use fyr_store::*;
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
+use std::collections::HashMap;
 
 pub async fn route<S: Store + Clone>(cx: &Cx<'_, S>) -> Handled {
     let admin = cx.req.admin;
@@ -199,19 +200,39 @@ impl OrgBody {
     }
 }
 
-async fn render_org<S: Store + Clone>(cx: &Cx<'_, S>, o: &OrgListing) -> Result<Value, CoreError> {
+/// E-mail addresses of the users who created these organisations (shown to site admins).
+async fn creator_emails<S: Store + Clone>(cx: &Cx<'_, S>, orgs: &[&Organisation]) -> Result<HashMap<i64, String>, CoreError> {
+    let mut out = HashMap::new();
+    if !cx.actor.site_admin() {
+        return Ok(out);
+    }
+    let mut ids: Vec<i64> = orgs.iter().map(|o| o.created_by).filter(|id| *id > 0).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    for id in ids {
+        if let Some(u) = cx.core().store.user(id).await? {
+            out.insert(id, u.email);
+        }
+    }
+    Ok(out)
+}
+
+fn render_org<S: Store + Clone>(cx: &Cx<'_, S>, o: &OrgListing, emails: &HashMap<i64, String>) -> Value {
     let mut v = output::organisation(&o.org);
     if let Value::Object(m) = &mut v {
         m.insert("user_count".into(), output::s(o.user_count));
         if cx.actor.site_admin() {
-            let email = match cx.core().store.user(o.org.created_by).await? {
-                Some(u) => Value::String(u.email),
-                None => Value::Null,
-            };
+            let email = emails.get(&o.org.created_by).map(|e| Value::String(e.clone())).unwrap_or(Value::Null);
             m.insert("created_by_email".into(), email);
         }
     }
-    Ok(v)
+    v
+}
+
+/// One organisation as `{"Organisation": …}`.
+async fn render_one_org<S: Store + Clone>(cx: &Cx<'_, S>, o: &OrgListing) -> Result<Value, CoreError> {
+    let emails = creator_emails(cx, &[&o.org]).await?;
+    Ok(json!({"Organisation": render_org(cx, o, &emails)}))
 }
 
 async fn org_index<S: Store + Clone>(cx: &Cx<'_, S>) -> Result<Response, CoreError> {
@@ -224,10 +245,9 @@ async fn org_index<S: Store + Clone>(cx: &Cx<'_, S>) -> Result<Response, CoreErr
     };
     let search = text_param_any(&p, &["searchall", "all", "quickFilter"])?;
     let list = cx.core().list_orgs(&cx.actor, &OrgQuery { scope, search }).await?;
-    let mut out = Vec::with_capacity(list.len());
-    for o in &list {
-        out.push(json!({"Organisation": render_org(cx, o).await?}));
-    }
+    let orgs: Vec<&Organisation> = list.iter().map(|l| &l.org).collect();
+    let emails = creator_emails(cx, &orgs).await?;
+    let out: Vec<Value> = list.iter().map(|o| json!({"Organisation": render_org(cx, o, &emails)})).collect();
     Ok(reply::ok_counted(Value::Array(out), list.len() as u64))
 }
 
@@ -237,7 +257,7 @@ async fn org_view<S: Store + Clone>(cx: &Cx<'_, S>) -> Result<Response, CoreErro
     if cx.req.method == Method::HEAD {
         return Ok(reply::empty(StatusCode::OK));
     }
-    Ok(reply::ok(json!({"Organisation": render_org(cx, &found).await?})))
+    Ok(reply::ok(render_one_org(cx, &found).await?))
 }
 
 async fn org_add<S: Store + Clone>(cx: &Cx<'_, S>) -> Result<Response, CoreError> {
@@ -256,7 +276,7 @@ async fn org_add<S: Store + Clone>(cx: &Cx<'_, S>) -> Result<Response, CoreError
         restricted_to_domain: c.restricted_to_domain.unwrap_or_default(),
     };
     let org = cx.core().create_org(Some(&cx.actor), n).await?;
-    Ok(reply::ok(json!({"Organisation": render_org(cx, &OrgListing { org, user_count: 0 }).await?})))
+    Ok(reply::ok(render_one_org(cx, &OrgListing { org, user_count: 0 }).await?))
 }
 
 async fn org_edit<S: Store + Clone>(cx: &Cx<'_, S>) -> Result<Response, CoreError> {
@@ -266,7 +286,7 @@ async fn org_edit<S: Store + Clone>(cx: &Cx<'_, S>) -> Result<Response, CoreErro
     let core = cx.core();
     let org = core.edit_org(Some(&cx.actor), key, body.unwrap_inner().changes()?).await?;
     let listing = core.view_org(&cx.actor, &org.id.to_string()).await?;
-    Ok(reply::ok(json!({"Organisation": render_org(cx, &listing).await?})))
+    Ok(reply::ok(render_one_org(cx, &listing).await?))
 }
 
 async fn org_delete<S: Store + Clone>(cx: &Cx<'_, S>) -> Result<Response, CoreError> {
