@@ -8,8 +8,8 @@
 //! covering registrants that asked for customers' space). In interval form
 //! that set is stored with the interval, and the structure can be laid out
 //! for the look-up alone. On the project's machine `prefix-trie` 0.10 did
-//! about a third of this structure's rate on the same IPv6 data, and a fifth
-//! of [`Dir16`](crate::dir16)'s on IPv4; `bench_matcher --compare` measures
+//! about a quarter of this structure's rate on the same IPv6 data, and a
+//! sixth of [`Dir16`](crate::dir16)'s on IPv4; `bench_matcher --compare` measures
 //! both and `BENCH.md` has the figures.
 //!
 //! Layout:

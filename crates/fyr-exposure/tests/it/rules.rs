@@ -227,3 +227,46 @@ fn snapshots_round_trip_through_json_and_validate() {
     assert!(serde_json::from_str::<AssetSnapshot>(r#"{"orgs":[{"org":1,"domains":["a..se"]}]}"#).is_err());
     assert!(serde_json::from_str::<AssetSnapshot>(r#"{"orgs":[],"extra":1}"#).is_err());
 }
+
+mod arbitrary_input {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn matcher() -> Matcher {
+        build(vec![org(1, &["192.0.2.0/24"], &[64500], &["example.se", "xn--rksmrgs-5wao1o.se"])], &[])
+    }
+
+    proptest! {
+        /// Any text as host or URL: no panic, and an answer only when the
+        /// text names a host under a registered suffix.
+        #[test]
+        fn any_host_text_is_safe(text in ".{0,300}", tail in prop::sample::select(vec!["", ".example.se", ".EXAMPLE.SE.", "/x"])) {
+            let m = matcher();
+            let input = format!("{text}{tail}");
+            let orgs = m.lookup_host(&input);
+            prop_assert!(orgs.is_empty() || orgs == [OrgId(1)]);
+            let lower = input.to_ascii_lowercase();
+            if !orgs.is_empty() {
+                prop_assert!(lower.contains("example.se") || lower.contains("xn--rksmrgs-5wao1o.se"), "{}", input);
+            }
+        }
+
+        /// Parsing a suffix never panics and is idempotent.
+        #[test]
+        fn domain_suffix_parsing_is_total_and_idempotent(text in "[a-zA-Z0-9._ *-]{0,80}|.{0,80}") {
+            if let Ok(d) = DomainSuffix::parse(&text) {
+                prop_assert_eq!(DomainSuffix::parse(d.as_str()), Ok(d.clone()));
+                prop_assert_eq!(d.as_str(), d.as_str().to_ascii_lowercase());
+            }
+        }
+
+        /// Whole records with arbitrary text never panic.
+        #[test]
+        fn any_record_is_safe(addr in any::<u128>(), v4 in any::<bool>(), asn in any::<u32>(), host in prop::option::of(".{0,100}")) {
+            let m = matcher();
+            let addr = if v4 { IpAddr::from(std::net::Ipv4Addr::from(addr as u32)) } else { IpAddr::from(std::net::Ipv6Addr::from(addr)) };
+            let s = Subject { addr: Some(addr), asn: Asn::new(asn), host: host.as_deref(), source: SourceKind::Network };
+            let _ = m.match_subject(&s).to_notify().count();
+        }
+    }
+}
