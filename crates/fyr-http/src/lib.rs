@@ -52,5 +52,13 @@ pub async fn serve<S: Store + Clone>(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    use axum::serve::ListenerExt;
+    // Responses are streamed in several writes; without TCP_NODELAY, Nagle's
+    // algorithm and the client's delayed ACKs add ~40 ms to each.
+    let listener = listener.tap_io(|tcp| {
+        if let Err(e) = tcp.set_nodelay(true) {
+            tracing::warn!(error = %e, "Cannot set TCP_NODELAY.");
+        }
+    });
     axum::serve(listener, app).with_graceful_shutdown(shutdown).await
 }

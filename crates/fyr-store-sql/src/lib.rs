@@ -2,7 +2,8 @@
 //! and PostgreSQL (production). This is the only crate that contains SQL.
 //!
 //! Both backends share one implementation: every query is written once, with
-//! `$1`-style placeholders (which SQLite accepts too), and the [`with_pool!`]
+//! `$1`-style placeholders (which SQLite accepts too; dynamic queries built
+//! with [`sql::Sql`] use `?` there), and the [`with_pool!`]
 //! macro expands each method body once per backend, so each is compiled
 //! against its concrete sqlx driver. Dialect differences (DDL, `ILIKE`,
 //! booleans) are confined to the migrations and to [`sql::Dialect`]. We chose

@@ -1,0 +1,279 @@
+//! Benchmarks of the MISP API against a real `fyr` process (see
+//! docs/PERFORMANCE.md for the figures). The server runs as a separate
+//! process so that its peak memory (VmHWM) can be read from /proc.
+//!
+//!   fyr-bench large-event --fyr target/release/fyr [--attributes 100000] [--database-url postgres://…]
+//!   fyr-bench search      --fyr target/release/fyr [--events 10000 --per-event 100 --queries 1000]
+//!
+//! Data is generated from a fixed seed: the same command measures the same work.
+
+use anyhow::{Context, Result, bail};
+use clap::{Parser, Subcommand};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use serde_json::{Value, json};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+#[derive(Parser)]
+struct Cli {
+    #[command(subcommand)]
+    cmd: Cmd,
+}
+
+#[derive(clap::Args, Clone)]
+struct ServerArgs {
+    /// The fyr binary to start.
+    #[arg(long, default_value = "target/release/fyr")]
+    fyr: PathBuf,
+    /// A PostgreSQL URL of an empty database; SQLite in a temporary directory otherwise.
+    #[arg(long)]
+    database_url: Option<String>,
+    #[arg(long, default_value_t = 42)]
+    seed: u64,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// One event with many attributes of mixed types posted to events/add.
+    LargeEvent {
+        #[command(flatten)]
+        server: ServerArgs,
+        #[arg(long, default_value_t = 100_000)]
+        attributes: usize,
+    },
+    /// Exact-value attribute restSearch over a large store.
+    Search {
+        #[command(flatten)]
+        server: ServerArgs,
+        #[arg(long, default_value_t = 10_000)]
+        events: usize,
+        #[arg(long, default_value_t = 100)]
+        per_event: usize,
+        #[arg(long, default_value_t = 1000)]
+        queries: usize,
+        /// Concurrent requests while loading.
+        #[arg(long, default_value_t = 4)]
+        load_concurrency: usize,
+    },
+}
+
+const KEY: &str = "BenchAdminKey000000000000000000000000000";
+
+struct Server {
+    child: Child,
+    url: String,
+    _dir: PathBuf,
+}
+
+impl Server {
+    fn start(args: &ServerArgs) -> Result<Server> {
+        let dir = std::env::temp_dir().join(format!("fyr-bench-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir)?;
+        let port = {
+            let l = std::net::TcpListener::bind("127.0.0.1:0")?;
+            l.local_addr()?.port()
+        };
+        let mut cmd = Command::new(&args.fyr);
+        cmd.arg("serve").arg("--listen").arg(format!("127.0.0.1:{port}")).arg("--data-dir").arg(&dir);
+        if let Some(url) = &args.database_url {
+            cmd.arg("--database-url").arg(url);
+        }
+        cmd.env("FYR_ADMIN_KEY", KEY).env("FYR_LOG", "warn").stdout(Stdio::null()).stderr(Stdio::null());
+        let child = cmd.spawn().with_context(|| format!("cannot start {}", args.fyr.display()))?;
+        let url = format!("http://127.0.0.1:{port}");
+        let start = Instant::now();
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            if start.elapsed() > Duration::from_secs(30) {
+                bail!("fyr did not start");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Ok(Server { child, url, _dir: dir })
+    }
+
+    /// Peak and current resident memory of the server process, in MiB.
+    fn memory(&self) -> (f64, f64) {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap_or_default();
+        let kb = |name: &str| {
+            status
+                .lines()
+                .find(|l| l.starts_with(name))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse::<f64>().ok())
+                .unwrap_or(0.0)
+        };
+        (kb("VmHWM:") / 1024.0, kb("VmRSS:") / 1024.0)
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self._dir);
+    }
+}
+
+fn client() -> Result<reqwest::Client> {
+    Ok(reqwest::Client::builder().timeout(Duration::from_secs(600)).build()?)
+}
+
+async fn post(c: &reqwest::Client, url: &str, body: &Value) -> Result<Value> {
+    let r = c
+        .post(url)
+        .header("Authorization", KEY)
+        .header("Accept", "application/json")
+        .header("Content-Type", "application/json")
+        .body(serde_json::to_vec(body)?)
+        .send()
+        .await?;
+    let status = r.status();
+    let text = r.text().await?;
+    if !status.is_success() {
+        bail!("{url}: {status}: {}", text.chars().take(400).collect::<String>());
+    }
+    Ok(serde_json::from_str(&text)?)
+}
+
+/// A random attribute of a mixed type, unique through `n`.
+fn attribute(rng: &mut StdRng, n: u64) -> Value {
+    let hex = |rng: &mut StdRng, len: usize| (0..len).map(|_| char::from(b"0123456789abcdef"[rng.random_range(0..16)])).collect::<String>();
+    let (t, v) = match rng.random_range(0..12) {
+        0 => ("ip-dst", format!("{}.{}.{}.{}", 10 + (n >> 24) % 200, (n >> 16) & 255, (n >> 8) & 255, n & 255)),
+        1 => (
+            "ip-src",
+            std::net::Ipv6Addr::new(0x2001, 0xdb8, ((n >> 32) & 0xffff) as u16, ((n >> 16) & 0xffff) as u16, 0, 0, 0, (n & 0xffff) as u16)
+                .to_string(),
+        ),
+        2 => ("domain", format!("host{n}.example{}.com", n % 97)),
+        3 => ("hostname", format!("www{n}.site{}.org", n % 89)),
+        4 => ("url", format!("https://evil{}.example.net/path/{n}?q={}", n % 13, hex(rng, 6))),
+        5 => ("md5", format!("{}{:016x}", hex(rng, 16), n)),
+        6 => ("sha1", format!("{}{:016x}", hex(rng, 24), n)),
+        7 => ("sha256", format!("{}{:016x}", hex(rng, 48), n)),
+        8 => ("email-src", format!("user{n}@mail{}.example.org", n % 31)),
+        9 => ("filename", format!("payload_{n}.exe")),
+        10 => ("ip-dst|port", format!("192.0.{}.{}|{}", (n >> 8) & 255, n & 255, 1 + n % 65000)),
+        _ => ("text", format!("free text note number {n} {}", hex(rng, 8))),
+    };
+    json!({"type": t, "value": v, "comment": if n % 5 == 0 { "seen in campaign" } else { "" }})
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let idx = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[idx.min(sorted.len() - 1)]
+}
+
+#[tokio::main]
+async fn main() -> Result<()> {
+    match Cli::parse().cmd {
+        Cmd::LargeEvent { server, attributes } => {
+            let mut rng = StdRng::seed_from_u64(server.seed);
+            let attrs: Vec<Value> = (0..attributes as u64).map(|n| attribute(&mut rng, n)).collect();
+            let body = json!({"info": format!("bench: one event with {attributes} attributes"), "distribution": 1, "Attribute": attrs});
+            let bytes = serde_json::to_vec(&body)?;
+            let s = Server::start(&server)?;
+            let c = client()?;
+            let (base_peak, _) = s.memory();
+            let t = Instant::now();
+            let r = c
+                .post(format!("{}/events/add/metadata:1", s.url))
+                .header("Authorization", KEY)
+                .header("Accept", "application/json")
+                .header("Content-Type", "application/json")
+                .body(bytes.clone())
+                .send()
+                .await?;
+            let status = r.status();
+            let text = r.text().await?;
+            let elapsed = t.elapsed();
+            if !status.is_success() {
+                bail!("events/add: {status}: {}", text.chars().take(400).collect::<String>());
+            }
+            let v: Value = serde_json::from_str(&text)?;
+            let (peak, rss) = s.memory();
+            println!("large-event: {} attributes, body {:.1} MiB", attributes, bytes.len() as f64 / 1048576.0);
+            println!(
+                "  events/add accepted in {:.2} s ({:.0} attributes/s)",
+                elapsed.as_secs_f64(),
+                attributes as f64 / elapsed.as_secs_f64()
+            );
+            println!("  attribute_count {}", v["Event"]["attribute_count"]);
+            println!("  server memory: peak {peak:.0} MiB (before the request {base_peak:.0} MiB), resident after {rss:.0} MiB");
+        }
+        Cmd::Search { server, events, per_event, queries, load_concurrency } => {
+            let s = Server::start(&server)?;
+            let c = client()?;
+            let t = Instant::now();
+            let mut probe_values: Vec<String> = Vec::new();
+            let mut rng = StdRng::seed_from_u64(server.seed);
+            let mut n: u64 = 0;
+            let mut pending = tokio::task::JoinSet::new();
+            for e in 0..events {
+                let attrs: Vec<Value> = (0..per_event)
+                    .map(|_| {
+                        n += 1;
+                        attribute(&mut rng, n)
+                    })
+                    .collect();
+                if e % (events / queries.max(1)).max(1) == 0 {
+                    if let Some(v) = attrs[rng.random_range(0..attrs.len())]["value"].as_str() {
+                        probe_values.push(v.to_string());
+                    }
+                }
+                let body = json!({"info": format!("bench event {e}"), "distribution": 1, "Attribute": attrs});
+                let c2 = c.clone();
+                let url = format!("{}/events/add/metadata:1", s.url);
+                pending.spawn(async move { post(&c2, &url, &body).await.map(|_| ()) });
+                while pending.len() >= load_concurrency {
+                    if let Some(r) = pending.join_next().await {
+                        r??;
+                    }
+                }
+            }
+            while let Some(r) = pending.join_next().await {
+                r??;
+            }
+            let load = t.elapsed();
+            let total = events * per_event;
+            println!(
+                "search: loaded {total} attributes in {events} events in {:.1} s ({:.0} attributes/s)",
+                load.as_secs_f64(),
+                total as f64 / load.as_secs_f64()
+            );
+            let url = format!("{}/attributes/restSearch", s.url);
+            // Warm up, then measure each query end to end.
+            for v in probe_values.iter().take(20) {
+                post(&c, &url, &json!({"value": v})).await?;
+            }
+            let mut lat = Vec::with_capacity(queries);
+            for i in 0..queries {
+                let v = &probe_values[i % probe_values.len()];
+                let t = Instant::now();
+                let r = post(&c, &url, &json!({"value": v})).await?;
+                lat.push(t.elapsed().as_secs_f64() * 1000.0);
+                let found = r["response"]["Attribute"].as_array().map(Vec::len).unwrap_or(0);
+                if found == 0 {
+                    bail!("value {v} not found");
+                }
+            }
+            lat.sort_by(|a, b| a.total_cmp(b));
+            let (peak, rss) = s.memory();
+            println!(
+                "  restSearch by exact value, {queries} queries: median {:.2} ms, p95 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+                percentile(&lat, 0.5),
+                percentile(&lat, 0.95),
+                percentile(&lat, 0.99),
+                lat.last().copied().unwrap_or(0.0)
+            );
+            println!("  server memory: peak {peak:.0} MiB, resident {rss:.0} MiB");
+        }
+    }
+    Ok(())
+}
