@@ -103,7 +103,7 @@ pub(super) fn int_param(p: &Map<String, Value>, key: &str) -> Result<Option<i64>
     match p.get(key) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
-        Some(Value::Bool(_)) => Err(bad(key, "an integer", &p[key])),
+        Some(v @ Value::Bool(_)) => Err(bad(key, "an integer", v)),
         Some(v) => match coerce(SettingKind::Int, v) {
             Some(Value::Number(n)) => n.as_i64().map(Some).ok_or_else(|| bad(key, "an integer", v)),
             _ => Err(bad(key, "an integer", v)),
