@@ -21,7 +21,9 @@
 //! - `dir` holds 64-bit entries. The root is its first `2^root_bits`
 //!   entries, indexed by the address's top bits. An entry is
 //!   - a *range* `(lo, hi)`: the block starts in interval `lo` and ends in
-//!     `hi`, at most [`LEAF_MAX`] borders apart; binary-search them;
+//!     `hi`, at most [`LEAF_MAX`] borders apart; binary-search them. A
+//!     block that lies in one interval with the empty answer (most of the
+//!     IPv6 space) is marked, and answered without reading the interval;
 //!   - a *node*: the block has more borders. The node looks at the address
 //!     bits just below the longest common prefix of the borders inside the
 //!     block (path compression: a cluster of /48s in a /32 costs one level,
@@ -132,6 +134,9 @@ const HEADER: usize = 3;
 const TAG_NODE: u64 = 1 << 63;
 /// With [`TAG_NODE`]: a node without skipped bits and without header.
 const TAG_NO_SKIP: u64 = 1 << 62;
+/// Without [`TAG_NODE`]: the whole block has the empty answer, so the
+/// interval need not be read (most of the address space).
+const TAG_EMPTY: u64 = 1 << 62;
 const LOW31: u64 = (1 << 31) - 1;
 /// A range over every interval (longer than LEAF_MAX, so searched).
 const FULL_RANGE: u64 = LOW31 << 31;
@@ -159,15 +164,18 @@ pub(crate) struct Table<K, V> {
     intervals: Box<[Slot<K, V>]>,
     dir: Box<[u64]>,
     root_bits: u32,
+    /// The empty answer, for blocks marked [`TAG_EMPTY`].
+    empty: V,
 }
 
-impl<K: Key, V> Table<K, V> {
+impl<K: Key, V: Default + PartialEq> Table<K, V> {
     pub(crate) fn new(intervals: Vec<Slot<K, V>>) -> Result<Self, BuildError> {
         if intervals.len() >= 1 << 31 {
             return Err(BuildError::TooLarge { what: "address intervals" });
         }
-        let (dir, root_bits) = build_directory(&intervals);
-        Ok(Table { intervals: intervals.into_boxed_slice(), dir: dir.into_boxed_slice(), root_bits })
+        let empty = V::default();
+        let (dir, root_bits) = build_directory(&intervals, &empty);
+        Ok(Table { intervals: intervals.into_boxed_slice(), dir: dir.into_boxed_slice(), root_bits, empty })
     }
 
     /// The answer for `key` (`None` only if the table were inconsistent,
@@ -177,6 +185,9 @@ impl<K: Key, V> Table<K, V> {
         let mut e = self.root(key);
         if e & TAG_NODE != 0 {
             e = self.descend(key, e);
+        }
+        if e & TAG_EMPTY != 0 {
+            return Some(&self.empty);
         }
         self.value(self.search(key, e))
     }
@@ -203,12 +214,14 @@ impl<K: Key, V> Table<K, V> {
                 break;
             }
         }
-        let mut found = [0usize; GROUP];
+        let mut found = [usize::MAX; GROUP];
         for ((i, &e), &key) in found.iter_mut().zip(&entries).zip(keys) {
-            *i = self.search(key, e);
+            if e & TAG_EMPTY == 0 {
+                *i = self.search(key, e);
+            }
         }
-        for &i in found.iter().take(keys.len()) {
-            emit(self.value(i));
+        for (&i, &e) in found.iter().zip(&entries).take(keys.len()) {
+            emit(if e & TAG_EMPTY != 0 { Some(&self.empty) } else { self.value(i) });
         }
     }
 
@@ -295,7 +308,7 @@ struct Pending {
     hi: usize,
 }
 
-fn build_directory<K: Key, V>(intervals: &[Slot<K, V>]) -> (Vec<u64>, u32) {
+fn build_directory<K: Key, V: PartialEq>(intervals: &[Slot<K, V>], empty: &V) -> (Vec<u64>, u32) {
     let borders = intervals;
     let n = borders.len();
     // About two root entries per interval, at most 2^ROOT_MAX.
@@ -306,7 +319,7 @@ fn build_directory<K: Key, V>(intervals: &[Slot<K, V>]) -> (Vec<u64>, u32) {
     let budget = (4 * n + (1 << 16)).min(u32::MAX as usize);
     let mut dir = Vec::with_capacity(1 << root_bits);
     let mut pending = VecDeque::new();
-    let fill = Fill { borders };
+    let fill = Fill { borders, empty };
     fill.node(&mut dir, K::ZERO, K::BITS - root_bits, root_bits, 0, &mut pending);
     while let Some(p) = pending.pop_front() {
         let (Some(first), Some(last)) = (borders.get(p.lo + 1).map(|iv| iv.border), borders.get(p.hi).map(|iv| iv.border)) else {
@@ -341,10 +354,11 @@ fn build_directory<K: Key, V>(intervals: &[Slot<K, V>]) -> (Vec<u64>, u32) {
 }
 
 struct Fill<'a, K, V> {
+    empty: &'a V,
     borders: &'a [Slot<K, V>],
 }
 
-impl<K: Key, V> Fill<'_, K, V> {
+impl<K: Key, V: PartialEq> Fill<'_, K, V> {
     /// Appends the `2^bits` entries for the blocks `start + i << shift`;
     /// `j` is an interval at or before the one holding `start`.
     fn node(&self, dir: &mut Vec<u64>, start: K, shift: u32, bits: u32, mut j: usize, pending: &mut VecDeque<Pending>) {
@@ -361,7 +375,8 @@ impl<K: Key, V> Fill<'_, K, V> {
             if j - lo > LEAF_MAX {
                 pending.push_back(Pending { entry: dir.len(), width: shift, lo, hi: j });
             }
-            dir.push(range(lo, j));
+            let empty = lo == j && self.borders.get(lo).is_some_and(|iv| iv.value == *self.empty);
+            dir.push(if empty { TAG_EMPTY | range(lo, j) } else { range(lo, j) });
         }
     }
 }
