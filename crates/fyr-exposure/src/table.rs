@@ -309,20 +309,19 @@ struct Pending {
 }
 
 fn build_directory<K: Key, V: PartialEq>(intervals: &[Slot<K, V>], empty: &V) -> (Vec<u64>, u32) {
-    let borders = intervals;
-    let n = borders.len();
+    let n = intervals.len();
     // About two root entries per interval, at most 2^ROOT_MAX.
     let root_bits = (usize::BITS - n.leading_zeros() + 1).clamp(1, K::ROOT_MAX);
     // Nodes have about one entry per border inside them, so realistic
-    // tables need well under 2 words per interval; the budget only bounds
-    // adversarial ones (see BENCH.md for real counts).
+    // tables need about two words per interval, root included (BENCH.md);
+    // the budget only bounds adversarial ones.
     let budget = (4 * n + (1 << 16)).min(u32::MAX as usize);
     let mut dir = Vec::with_capacity(1 << root_bits);
     let mut pending = VecDeque::new();
-    let fill = Fill { borders, empty };
+    let fill = Fill { intervals, empty };
     fill.node(&mut dir, K::ZERO, K::BITS - root_bits, root_bits, 0, &mut pending);
     while let Some(p) = pending.pop_front() {
-        let (Some(first), Some(last)) = (borders.get(p.lo + 1).map(|iv| iv.border), borders.get(p.hi).map(|iv| iv.border)) else {
+        let (Some(first), Some(last)) = (intervals.get(p.lo + 1).map(|iv| iv.border), intervals.get(p.hi).map(|iv| iv.border)) else {
             continue;
         };
         // The node splits on the bits right below the prefix that all
@@ -355,7 +354,7 @@ fn build_directory<K: Key, V: PartialEq>(intervals: &[Slot<K, V>], empty: &V) ->
 
 struct Fill<'a, K, V> {
     empty: &'a V,
-    borders: &'a [Slot<K, V>],
+    intervals: &'a [Slot<K, V>],
 }
 
 impl<K: Key, V: PartialEq> Fill<'_, K, V> {
@@ -365,17 +364,17 @@ impl<K: Key, V: PartialEq> Fill<'_, K, V> {
         for i in 0..(1usize << bits) {
             let s = start.with_chunk(shift, i);
             let last = s.block_last(shift);
-            while self.borders.get(j + 1).is_some_and(|iv| iv.border <= s) {
+            while self.intervals.get(j + 1).is_some_and(|iv| iv.border <= s) {
                 j += 1;
             }
             let lo = j;
-            while self.borders.get(j + 1).is_some_and(|iv| iv.border <= last) {
+            while self.intervals.get(j + 1).is_some_and(|iv| iv.border <= last) {
                 j += 1;
             }
             if j - lo > LEAF_MAX {
                 pending.push_back(Pending { entry: dir.len(), width: shift, lo, hi: j });
             }
-            let empty = lo == j && self.borders.get(lo).is_some_and(|iv| iv.value == *self.empty);
+            let empty = lo == j && self.intervals.get(lo).is_some_and(|iv| iv.value == *self.empty);
             dir.push(if empty { TAG_EMPTY | range(lo, j) } else { range(lo, j) });
         }
     }
