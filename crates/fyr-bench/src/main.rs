@@ -159,7 +159,7 @@ fn attribute(rng: &mut StdRng, n: u64) -> Value {
         10 => ("ip-dst|port", format!("192.0.{}.{}|{}", (n >> 8) & 255, n & 255, 1 + n % 65000)),
         _ => ("text", format!("free text note number {n} {}", hex(rng, 8))),
     };
-    json!({"type": t, "value": v, "comment": if n % 5 == 0 { "seen in campaign" } else { "" }})
+    json!({"type": t, "value": v, "comment": if n.is_multiple_of(5) { "seen in campaign" } else { "" }})
 }
 
 fn percentile(sorted: &[f64], p: f64) -> f64 {
@@ -222,10 +222,10 @@ async fn main() -> Result<()> {
                         attribute(&mut rng, n)
                     })
                     .collect();
-                if e % (events / queries.max(1)).max(1) == 0 {
-                    if let Some(v) = attrs[rng.random_range(0..attrs.len())]["value"].as_str() {
-                        probe_values.push(v.to_string());
-                    }
+                if e % (events / queries.max(1)).max(1) == 0
+                    && let Some(v) = attrs[rng.random_range(0..attrs.len())]["value"].as_str()
+                {
+                    probe_values.push(v.to_string());
                 }
                 let body = json!({"info": format!("bench event {e}"), "distribution": 1, "Attribute": attrs});
                 let c2 = c.clone();

@@ -157,12 +157,12 @@ impl<S: Store> Core<S> {
         let input = input.unwrap_inner();
         let found = self.find_attribute(actor, key, false).await?;
         self.require_modify(actor, &found.event)?;
-        if let Some(ts) = input.timestamp {
-            if ts <= found.attribute.timestamp {
-                return Err(CoreError::NotAllowed(
-                    "Attribute could not be saved: Attribute in the request not newer than the local copy.".into(),
-                ));
-            }
+        if let Some(ts) = input.timestamp
+            && ts <= found.attribute.timestamp
+        {
+            return Err(CoreError::NotAllowed(
+                "Attribute could not be saved: Attribute in the request not newer than the local copy.".into(),
+            ));
         }
         let settings = self.settings().await?;
         let env = self.env.clone();

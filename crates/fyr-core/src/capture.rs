@@ -99,10 +99,10 @@ fn seen(field: &str, s: Option<&str>) -> CoreResult<Option<i64>> {
 }
 
 pub fn check_seen_order(path: &str, first: Option<i64>, last: Option<i64>) -> CoreResult<()> {
-    if let (Some(f), Some(l)) = (first, last) {
-        if l < f {
-            return Err(CoreError::invalid(format!("{path}last_seen"), "Last seen value should be greater than first seen value"));
-        }
+    if let (Some(f), Some(l)) = (first, last)
+        && l < f
+    {
+        return Err(CoreError::invalid(format!("{path}last_seen"), "Last seen value should be greater than first seen value"));
     }
     Ok(())
 }

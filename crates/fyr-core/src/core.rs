@@ -19,6 +19,17 @@ pub struct Core<S: Store> {
     pub pepper: Pepper,
 }
 
+/// TLP tags created on a fresh instance, with their customary colours.
+pub const TLP_TAGS: [(&str, &str); 7] = [
+    ("tlp:clear", "#ffffff"),
+    ("tlp:white", "#ffffff"),
+    ("tlp:green", "#33ff00"),
+    ("tlp:amber", "#ffc000"),
+    ("tlp:amber+strict", "#ffc000"),
+    ("tlp:red", "#ff2b2b"),
+    ("tlp:unclear", "#cccccc"),
+];
+
 /// Who is acting, resolved once per request.
 #[derive(Debug, Clone)]
 pub struct Actor {
@@ -126,10 +137,10 @@ impl<S: Store> Core<S> {
         if !self.store.users(&UserFilter::default()).await?.is_empty() {
             return Ok(BootstrapOutcome::AlreadyInitialised);
         }
-        if let Some(k) = &b.admin_key {
-            if !auth::is_key_shaped(k) {
-                return Err(CoreError::invalid("FYR_ADMIN_KEY", "The admin key must be 40 letters and digits."));
-            }
+        if let Some(k) = &b.admin_key
+            && !auth::is_key_shaped(k)
+        {
+            return Err(CoreError::invalid("FYR_ADMIN_KEY", "The admin key must be 40 letters and digits."));
         }
         let now = self.now();
         let existing_roles = self.store.roles().await?;
@@ -203,6 +214,26 @@ impl<S: Store> Core<S> {
         let user_id = self.store.insert_user(&user, &self.system_audit("add", "User", 0, "Site admin")).await?;
         let (clear, key) = auth::new_key(self.env.as_ref(), &self.pepper, user_id, b.admin_key.as_deref());
         self.store.insert_auth_key(&key, &self.system_audit("add", "AuthKey", 0, "Site admin key")).await?;
+        // The Traffic Light Protocol (FIRST TLP 2.0 and the 1.0 names still in
+        // use) is how every piece of shared information is marked: seed it.
+        for (name, colour) in TLP_TAGS {
+            if self.store.tag_by_name(name).await?.is_none() {
+                let tag = Tag {
+                    id: 0,
+                    name: name.to_string(),
+                    colour: colour.to_string(),
+                    exportable: true,
+                    org_id: 0,
+                    user_id: 0,
+                    hide_tag: false,
+                    numerical_value: None,
+                    is_galaxy: false,
+                    is_custom_galaxy: false,
+                    local_only: false,
+                };
+                self.store.insert_tag(&tag, &self.system_audit("add", "Tag", 0, format!("Default tag {name}"))).await?;
+            }
+        }
         let host = serde_json::Value::from(org_id);
         self.store.set_setting("MISP.host_org_id", &host, &self.system_audit("edit", "Setting", 0, "MISP.host_org_id")).await?;
         let name = serde_json::Value::String(b.host_org_name.clone());

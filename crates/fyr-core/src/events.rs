@@ -130,10 +130,10 @@ impl<S: Store> Core<S> {
             if a.object_id == 0 && hidden_by_tag.contains(&a.id) {
                 return false;
             }
-            if let Some(t) = opts.to_ids {
-                if a.to_ids != t {
-                    return false;
-                }
+            if let Some(t) = opts.to_ids
+                && a.to_ids != t
+            {
+                return false;
             }
             keep_deleted(a.deleted) && v.sees_attribute(&event, a, object)
         });
@@ -189,10 +189,10 @@ impl<S: Store> Core<S> {
         for o in self.store.orgs_by_ids(&org_ids).await? {
             lookup.orgs.insert(o.id, o);
         }
-        if actor.site_admin() || (actor.perm("perm_audit") && actor.org.id == event.orgc_id) {
-            if let Some(u) = self.store.user(event.user_id).await? {
-                lookup.user_emails.insert(u.id, u.email);
-            }
+        if (actor.site_admin() || (actor.perm("perm_audit") && actor.org.id == event.orgc_id))
+            && let Some(u) = self.store.user(event.user_id).await?
+        {
+            lookup.user_emails.insert(u.id, u.email);
         }
         Ok(lookup)
     }
@@ -287,7 +287,7 @@ impl<S: Store> Core<S> {
         }
         for (i, o) in input.objects.iter().enumerate() {
             let o = o.clone().unwrap_inner();
-            self.capture_new_object(&cx, actor, &format!("Object[{i}]."), &o, 0, &mut write, &mut uuids).await?;
+            self.capture_new_object(&cx, &format!("Object[{i}]."), &o, 0, &mut write, &mut uuids).await?;
         }
         write.event_tags = self.capture_tags(actor, "", &input.tags).await?;
         write.event_tags.extend(self.capture_tags(actor, "", &input.event_tags).await?);
@@ -302,7 +302,6 @@ impl<S: Store> Core<S> {
     pub(crate) async fn capture_new_object(
         &self,
         cx: &Capture<'_>,
-        actor: &Actor,
         path: &str,
         o: &ObjectIn,
         event_id: i64,
@@ -322,7 +321,7 @@ impl<S: Store> Core<S> {
                 attr.last_seen = object.last_seen;
             }
             uuids.push(attr.uuid);
-            for change in self.capture_tags(actor, &apath, &a.tags).await? {
+            for change in self.capture_tags(cx.actor, &apath, &a.tags).await? {
                 write.attribute_tags.push((attr.uuid, change));
             }
             write.attributes.push(AttributeWrite { attribute: attr, object_uuid: Some(object.uuid) });
@@ -359,10 +358,10 @@ impl<S: Store> Core<S> {
             return Ok(actor.org.id);
         }
         let Some(orgc) = &input.orgc else { return Ok(actor.org.id) };
-        if let Some(u) = orgc.uuid.as_deref().and_then(|u| Uuid::parse_str(u).ok()) {
-            if let Some(o) = self.store.org_by_uuid(&u).await? {
-                return Ok(o.id);
-            }
+        if let Some(u) = orgc.uuid.as_deref().and_then(|u| Uuid::parse_str(u).ok())
+            && let Some(o) = self.store.org_by_uuid(&u).await?
+        {
+            return Ok(o.id);
         }
         let Some(name) = orgc.name.as_deref().map(str::trim).filter(|n| !n.is_empty()) else { return Ok(actor.org.id) };
         if let Some(o) = self.store.org_by_name(name).await? {
@@ -420,10 +419,10 @@ impl<S: Store> Core<S> {
         let new_uuid = move || env.new_uuid();
         let cx = self.capture(actor, &settings, &new_uuid);
         let now = cx.now;
-        if let Some(ts) = input.timestamp {
-            if ts <= old.timestamp {
-                return Err(CoreError::Refused("Event could not be saved: Event in the request not newer than the local copy.".into()));
-            }
+        if let Some(ts) = input.timestamp
+            && ts <= old.timestamp
+        {
+            return Err(CoreError::Refused("Event could not be saved: Event in the request not newer than the local copy.".into()));
         }
         let mut event = old.clone();
         if let Some(d) = input.date.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
@@ -482,12 +481,12 @@ impl<S: Store> Core<S> {
             let path = format!("Object[{i}].");
             let existing = o.uuid.as_deref().and_then(|u| Uuid::parse_str(u.trim()).ok()).and_then(|u| objects_by_uuid.get(&u).copied());
             match existing {
-                None => self.capture_new_object(&cx, actor, &path, &o, old.id, &mut write, &mut new_uuids).await?,
+                None => self.capture_new_object(&cx, &path, &o, old.id, &mut write, &mut new_uuids).await?,
                 Some(stored) => {
-                    if let Some(ts) = o.timestamp {
-                        if ts <= stored.timestamp {
-                            continue;
-                        }
+                    if let Some(ts) = o.timestamp
+                        && ts <= stored.timestamp
+                    {
+                        continue;
                     }
                     let mut obj = stored.clone();
                     apply_object_fields(&cx, &path, &mut obj, &o)?;
@@ -540,10 +539,10 @@ impl<S: Store> Core<S> {
                 if stored.object_id != object.map(|o| o.id).unwrap_or(0) {
                     return Ok(());
                 }
-                if let Some(ts) = a.timestamp {
-                    if ts <= stored.timestamp {
-                        return Ok(());
-                    }
+                if let Some(ts) = a.timestamp
+                    && ts <= stored.timestamp
+                {
+                    return Ok(());
                 }
                 let updated = capture::edited_attribute(cx, path, stored, &a)?;
                 for change in tags {

@@ -67,7 +67,7 @@ impl<S: Store> Core<S> {
         let cx = self.capture(actor, &settings, &new_uuid);
         let mut write = EventWrite { event: Some(self.touch(&event)), event_id: event.id, ..EventWrite::default() };
         let mut uuids = Vec::new();
-        self.capture_new_object(&cx, actor, "", &input, event.id, &mut write, &mut uuids).await?;
+        self.capture_new_object(&cx, "", &input, event.id, &mut write, &mut uuids).await?;
         self.check_uuids_free(&uuids).await?;
         let object_uuid = write.objects.first().map(|o| o.uuid).ok_or_else(|| CoreError::Internal("no object".into()))?;
         let audit = actor.audit(cx.now, "add", "Object", 0, format!("Object {object_uuid} added to event {}", event.uuid));

@@ -665,15 +665,15 @@ impl<S: Store> Core<S> {
         if let Some(v) = get("threatlevel") {
             f.threat_level_ids = ids("threatlevel", v)?;
         }
-        if let Some(v) = get("timestamp") {
-            if let Some(r) = resolve_range(v, now) {
-                f.timestamp = r;
-            }
+        if let Some(v) = get("timestamp")
+            && let Some(r) = resolve_range(v, now)
+        {
+            f.timestamp = r;
         }
-        if let Some(v) = get("publish_timestamp").or_else(|| get("publishtimestamp")) {
-            if let Some(r) = resolve_range(v, now) {
-                f.publish_timestamp = r;
-            }
+        if let Some(v) = get("publish_timestamp").or_else(|| get("publishtimestamp"))
+            && let Some(r) = resolve_range(v, now)
+        {
+            f.publish_timestamp = r;
         }
         let value = get("value").or_else(|| get("attribute"));
         if let Some(v) = value {

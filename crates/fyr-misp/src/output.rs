@@ -150,10 +150,10 @@ pub fn attribute(a: &Attribute, links: &[&TagLink], lookup: &Lookup) -> Value {
     if !tags.is_empty() {
         m.insert("Tag".into(), Value::Array(tags));
     }
-    if a.distribution == 4 {
-        if let Some(sg) = lookup.sharing_groups.get(&a.sharing_group_id) {
-            m.insert("SharingGroup".into(), sharing_group_brief(sg));
-        }
+    if a.distribution == 4
+        && let Some(sg) = lookup.sharing_groups.get(&a.sharing_group_id)
+    {
+        m.insert("SharingGroup".into(), sharing_group_brief(sg));
     }
     m.insert("ShadowAttribute".into(), Value::Array(Vec::new()));
     Value::Object(m)
@@ -251,10 +251,10 @@ pub fn event_brief(e: &Event) -> Value {
 pub fn event(tree: &EventTree, lookup: &Lookup) -> Value {
     let Some(e) = &tree.event else { return Value::Null };
     let mut m = event_fields(e, lookup);
-    if e.distribution == 4 {
-        if let Some(sg) = lookup.sharing_groups.get(&e.sharing_group_id) {
-            m.insert("SharingGroup".into(), sharing_group(sg, lookup));
-        }
+    if e.distribution == 4
+        && let Some(sg) = lookup.sharing_groups.get(&e.sharing_group_id)
+    {
+        m.insert("SharingGroup".into(), sharing_group(sg, lookup));
     }
     let mut attr_links: HashMap<i64, Vec<&TagLink>> = HashMap::new();
     for l in &tree.attribute_tags {
@@ -351,18 +351,6 @@ pub fn sharing_group(sg: &SharingGroup, lookup: &Lookup) -> Value {
     })
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn micro_timestamps() {
-        assert_eq!(micros_iso(Some(1_577_872_800_000_000)), json!("2020-01-01T10:00:00.000000+00:00"));
-        assert_eq!(micros_iso(Some(1_577_872_800_123_456)), json!("2020-01-01T10:00:00.123456+00:00"));
-        assert_eq!(micros_iso(None), Value::Null);
-    }
-}
-
 /// A user as MISP shows it (password and TOTP masked, no key).
 pub fn user(u: &User) -> Value {
     json!({
@@ -420,4 +408,16 @@ pub fn role(r: &Role, default_role_id: i64, perm_names: &[&str], level: i64, lev
     m.insert("permission".into(), s(level));
     m.insert("permission_description".into(), Value::String(level_description.to_string()));
     Value::Object(m)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn micro_timestamps() {
+        assert_eq!(micros_iso(Some(1_577_872_800_000_000)), json!("2020-01-01T10:00:00.000000+00:00"));
+        assert_eq!(micros_iso(Some(1_577_872_800_123_456)), json!("2020-01-01T10:00:00.123456+00:00"));
+        assert_eq!(micros_iso(None), Value::Null);
+    }
 }

@@ -38,7 +38,7 @@ pub enum Cond {
 impl Cond {
     pub fn and(items: impl IntoIterator<Item = Cond>) -> Cond {
         let items: Vec<Cond> = items.into_iter().collect();
-        if items.iter().any(|c| *c == Cond::False) {
+        if items.contains(&Cond::False) {
             return Cond::False;
         }
         let mut items: Vec<Cond> = items.into_iter().filter(|c| *c != Cond::True).collect();
@@ -51,7 +51,7 @@ impl Cond {
 
     pub fn or(items: impl IntoIterator<Item = Cond>) -> Cond {
         let items: Vec<Cond> = items.into_iter().collect();
-        if items.iter().any(|c| *c == Cond::True) {
+        if items.contains(&Cond::True) {
             return Cond::True;
         }
         let mut items: Vec<Cond> = items.into_iter().filter(|c| *c != Cond::False).collect();

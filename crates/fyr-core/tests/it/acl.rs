@@ -122,13 +122,16 @@ impl Reference<'_> {
     }
 }
 
+/// Where an attribute sits: (event index, object index if any, attribute index).
+type AttrPos = (usize, Option<usize>, usize);
+
 /// Ids of what was stored, to compare with the reference.
 struct Stored {
     org_ids: Vec<i64>,
     sg_ids: Vec<i64>,
     event_ids: Vec<i64>,
     /// (event index, Some(object index)/None, attribute index) → attribute id
-    attributes: Vec<((usize, Option<usize>, usize), i64)>,
+    attributes: Vec<(AttrPos, i64)>,
 }
 
 async fn build(core: &Core<fyr_store_sql::SqlStore>, w: &World) -> Stored {

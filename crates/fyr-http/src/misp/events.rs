@@ -34,11 +34,9 @@ pub async fn route<S: Store + Clone>(cx: &Cx<'_, S>) -> Handled {
 /// Renders an event view as `{"Event": …}`; `metadata` drops the contents.
 pub fn render(view: &EventView, metadata: bool) -> Value {
     let mut v = output::event(&view.tree, &view.lookup);
-    if metadata {
-        if let Some(Value::Object(m)) = v.get_mut("Event") {
-            for k in ["Attribute", "Object", "ShadowAttribute", "EventReport"] {
-                m.remove(k);
-            }
+    if metadata && let Some(Value::Object(m)) = v.get_mut("Event") {
+        for k in ["Attribute", "Object", "ShadowAttribute", "EventReport"] {
+            m.remove(k);
         }
     }
     v
@@ -137,10 +135,10 @@ async fn index<S: Store + Clone>(cx: &Cx<'_, S>) -> Result<Response, CoreError> 
     let tags = core.store.tags_by_ids(&tag_ids).await?;
     let mut sgs = std::collections::HashMap::new();
     for e in events.iter().filter(|e| e.sharing_group_id != 0) {
-        if let std::collections::hash_map::Entry::Vacant(v) = sgs.entry(e.sharing_group_id) {
-            if let Some(sg) = core.store.sharing_group(e.sharing_group_id).await? {
-                v.insert(sg);
-            }
+        if let std::collections::hash_map::Entry::Vacant(v) = sgs.entry(e.sharing_group_id)
+            && let Some(sg) = core.store.sharing_group(e.sharing_group_id).await?
+        {
+            v.insert(sg);
         }
     }
     let rows: Vec<Value> = events

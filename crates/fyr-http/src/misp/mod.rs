@@ -101,7 +101,7 @@ async fn handle<S: Store + Clone>(state: &AppState<S>, peer: SocketAddr, request
     let url = format!("/{}", path.trim_start_matches('/'));
     let generic =
         |controller: &str, action: &str, e: CoreError| reply::error(&e, &reply::ErrorContext { url: &url, controller, action, request_id });
-    let Some((admin, controller, action, args, named)) = parse_path(&path) else {
+    let Some(request::ParsedPath { admin, controller, action, args, named }) = parse_path(&path) else {
         return generic("", "", CoreError::NotFound("Not found.".into()));
     };
     let body = match axum::body::to_bytes(body, state.config.max_body).await {
@@ -147,12 +147,11 @@ async fn handle<S: Store + Clone>(state: &AppState<S>, peer: SocketAddr, request
 /// when the peer is a configured trusted proxy.
 fn client_ip<S: Store + Clone>(state: &AppState<S>, peer: SocketAddr, headers: &axum::http::HeaderMap) -> std::net::IpAddr {
     let ip = peer.ip();
-    if state.config.trusted_proxies.contains(&ip) {
-        if let Some(fwd) = headers.get("x-forwarded-for").and_then(|h| h.to_str().ok()) {
-            if let Some(first) = fwd.split(',').next().and_then(|s| s.trim().parse().ok()) {
-                return first;
-            }
-        }
+    if state.config.trusted_proxies.contains(&ip)
+        && let Some(fwd) = headers.get("x-forwarded-for").and_then(|h| h.to_str().ok())
+        && let Some(first) = fwd.split(',').next().and_then(|s| s.trim().parse().ok())
+    {
+        return first;
     }
     ip
 }

@@ -46,14 +46,24 @@ fn decode(seg: &str) -> String {
     percent_encoding::percent_decode_str(&plus).decode_utf8_lossy().into_owned()
 }
 
+/// The parts of a MISP URL path.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParsedPath {
+    pub admin: bool,
+    pub controller: String,
+    pub action: String,
+    pub args: Vec<String>,
+    pub named: Map<String, Value>,
+}
+
 /// Parses the path of a request (without base path and query string).
-pub fn parse_path(path: &str) -> Option<(bool, String, String, Vec<String>, Map<String, Value>)> {
+pub fn parse_path(path: &str) -> Option<ParsedPath> {
     let trimmed = path.trim_matches('/');
     let mut segs: Vec<&str> = trimmed.split('/').filter(|s| !s.is_empty()).collect();
-    if let Some(last) = segs.last_mut() {
-        if let Some(stripped) = last.strip_suffix(".json") {
-            *last = stripped;
-        }
+    if let Some(last) = segs.last_mut()
+        && let Some(stripped) = last.strip_suffix(".json")
+    {
+        *last = stripped;
     }
     let mut admin = false;
     if segs.first() == Some(&"admin") {
@@ -86,7 +96,7 @@ pub fn parse_path(path: &str) -> Option<(bool, String, String, Vec<String>, Map<
             _ => args.push(seg),
         }
     }
-    Some((admin, controller, action, args, named))
+    Some(ParsedPath { admin, controller, action, args, named })
 }
 
 impl MispRequest {
@@ -131,28 +141,32 @@ mod tests {
 
     #[test]
     fn controllers_and_actions() {
-        let (admin, c, a, args, named) = parse_path("/admin/users/index/value:admin@admin.test/searchorg:1").unwrap();
+        let p = |s: &str| {
+            let r = parse_path(s).unwrap();
+            (r.admin, r.controller, r.action, r.args, r.named)
+        };
+        let (admin, c, a, args, named) = p("/admin/users/index/value:admin@admin.test/searchorg:1");
         assert!(admin);
         assert_eq!((c.as_str(), a.as_str()), ("users", "index"));
         assert!(args.is_empty());
         assert_eq!(named["value"], "admin@admin.test");
         assert_eq!(named["searchorg"], "1");
-        let (_, c, a, args, _) = parse_path("/sharingGroups/view/5.json").unwrap();
+        let (_, c, a, args, _) = p("/sharingGroups/view/5.json");
         assert_eq!((c.as_str(), a.as_str(), args[0].as_str()), ("sharing_groups", "view", "5"));
-        let (_, c, a, _, _) = parse_path("attributes/describeTypes.json").unwrap();
+        let (_, c, a, _, _) = p("attributes/describeTypes.json");
         assert_eq!((c.as_str(), a.as_str()), ("attributes", "describe_types"));
-        let (_, _, a, args, _) = parse_path("servers/serverSettingsEdit/Security.allow_self_registration").unwrap();
+        let (_, _, a, args, _) = p("servers/serverSettingsEdit/Security.allow_self_registration");
         assert_eq!(a, "server_settings_edit");
         assert_eq!(args[0], "Security.allow_self_registration");
-        let (_, _, _, args, named) = parse_path("events/view/12/deleted[]:0/deleted[]:1/excludeGalaxy:1").unwrap();
+        let (_, _, _, args, named) = p("events/view/12/deleted[]:0/deleted[]:1/excludeGalaxy:1");
         assert_eq!(args, vec!["12"]);
         assert_eq!(named["deleted"], serde_json::json!(["0", "1"]));
-        let (_, c, _, _, _) = parse_path("objectReferences/add").unwrap();
+        let (_, c, _, _, _) = p("objectReferences/add");
         assert_eq!(c, "object_references");
-        let (_, _, _, args, named) = parse_path("events/view/1ef95b39-6f4a-4b2a-9f3e-3c1f7e5a3d21").unwrap();
+        let (_, _, _, args, named) = p("events/view/1ef95b39-6f4a-4b2a-9f3e-3c1f7e5a3d21");
         assert_eq!(args.len(), 1);
         assert!(named.is_empty());
-        let (_, _, _, args, _) = parse_path("organisations/view/Test+Org").unwrap();
+        let (_, _, _, args, _) = p("organisations/view/Test+Org");
         assert_eq!(args[0], "Test Org");
     }
 }

@@ -1,6 +1,8 @@
 //! HTTP integration tests: the real server (fyr-testkit) on SQLite, or on
 //! PostgreSQL with `FYR_TEST_DATABASE=postgres`.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test helpers: a failed unwrap is a failed test
+
 mod admin;
 mod bad_input;
 mod events;
