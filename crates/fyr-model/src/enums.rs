@@ -182,10 +182,7 @@ struct CodeVisitor<T> {
 
 impl<T> CodeVisitor<T> {
     fn new(what: &'static str) -> Self {
-        CodeVisitor {
-            what,
-            marker: std::marker::PhantomData,
-        }
+        CodeVisitor { what, marker: std::marker::PhantomData }
     }
 }
 
@@ -208,8 +205,7 @@ where
     }
 
     fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<T, E> {
-        let code =
-            i64::try_from(v).map_err(|_| E::custom(format!("{v} is not a valid {}", self.what)))?;
+        let code = i64::try_from(v).map_err(|_| E::custom(format!("{v} is not a valid {}", self.what)))?;
         T::try_from(code).map_err(E::custom)
     }
 }
@@ -258,20 +254,12 @@ mod tests {
         assert!(Analysis::try_from(3).is_err());
         assert!(SightingType::try_from(-1).is_err());
         let err = Distribution::parse("9").err().map(|e| e.to_string());
-        assert_eq!(
-            err.as_deref(),
-            Some("'9' is not a valid distribution (expected one of 0, 1, 2, 3, 4, 5)")
-        );
+        assert_eq!(err.as_deref(), Some("'9' is not a valid distribution (expected one of 0, 1, 2, 3, 4, 5)"));
     }
 
     #[test]
     fn serde_uses_misp_wire_form() {
-        assert_eq!(
-            serde_json::to_string(&Distribution::Inherit)
-                .ok()
-                .as_deref(),
-            Some("\"5\"")
-        );
+        assert_eq!(serde_json::to_string(&Distribution::Inherit).ok().as_deref(), Some("\"5\""));
         let from_str: Result<ThreatLevel, _> = serde_json::from_str("\"2\"");
         assert_eq!(from_str.ok(), Some(ThreatLevel::Medium));
         let from_int: Result<Analysis, _> = serde_json::from_str("1");

@@ -11,7 +11,6 @@ pub mod value;
 
 pub use enums::{Analysis, Distribution, EnumError, SightingType, ThreatLevel};
 pub use types::{
-    MAX_VALUE_BYTES, TypeInfo, all_types, categories, category_allows, describe_types,
-    is_composite, type_info, types_in_category,
+    MAX_VALUE_BYTES, TypeInfo, all_types, categories, category_allows, describe_types, is_composite, type_info, types_in_category,
 };
 pub use value::{ValueError, normalise, split};

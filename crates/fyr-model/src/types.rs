@@ -48,11 +48,7 @@ const OTHER: &str = "Other";
 
 macro_rules! row {
     ($name:literal, $category:ident, $to_ids:literal) => {
-        TypeInfo {
-            name: $name,
-            default_category: $category,
-            to_ids: $to_ids,
-        }
+        TypeInfo { name: $name, default_category: $category, to_ids: $to_ids }
     };
 }
 
@@ -389,16 +385,13 @@ static CATEGORIES: &[(&str, &[&str])] = &[
 ];
 
 /// Type name → row, built once.
-static TYPE_INDEX: LazyLock<HashMap<&'static str, &'static TypeInfo>> =
-    LazyLock::new(|| TYPES.iter().map(|t| (t.name, t)).collect());
+static TYPE_INDEX: LazyLock<HashMap<&'static str, &'static TypeInfo>> = LazyLock::new(|| TYPES.iter().map(|t| (t.name, t)).collect());
 
 /// Category name → allowed types, built once.
-static CATEGORY_INDEX: LazyLock<HashMap<&'static str, &'static [&'static str]>> =
-    LazyLock::new(|| CATEGORIES.iter().copied().collect());
+static CATEGORY_INDEX: LazyLock<HashMap<&'static str, &'static [&'static str]>> = LazyLock::new(|| CATEGORIES.iter().copied().collect());
 
 /// Category names in MISP's order, built once.
-static CATEGORY_NAMES: LazyLock<Vec<&'static str>> =
-    LazyLock::new(|| CATEGORIES.iter().map(|(name, _)| *name).collect());
+static CATEGORY_NAMES: LazyLock<Vec<&'static str>> = LazyLock::new(|| CATEGORIES.iter().map(|(name, _)| *name).collect());
 
 /// The attribute value column holds at most this many bytes (MySQL `TEXT`);
 /// MISP refuses longer values (`MispAttribute::maxTextLength`).
@@ -472,10 +465,7 @@ pub fn describe_types() -> Value {
 static DESCRIBE_TYPES: LazyLock<Value> = LazyLock::new(|| {
     let mut sane_defaults = Map::with_capacity(TYPES.len());
     for t in TYPES {
-        sane_defaults.insert(
-            t.name.to_owned(),
-            json!({ "default_category": t.default_category, "to_ids": u8::from(t.to_ids) }),
-        );
+        sane_defaults.insert(t.name.to_owned(), json!({ "default_category": t.default_category, "to_ids": u8::from(t.to_ids) }));
     }
     let types: Vec<&str> = TYPES.iter().map(|t| t.name).collect();
     let mut mappings = Map::with_capacity(CATEGORIES.len());
@@ -540,28 +530,12 @@ mod tests {
     #[test]
     fn spot_checks() {
         let md5 = type_info("md5");
-        assert_eq!(
-            md5,
-            Some(&TypeInfo {
-                name: "md5",
-                default_category: "Payload delivery",
-                to_ids: true
-            })
-        );
+        assert_eq!(md5, Some(&TypeInfo { name: "md5", default_category: "Payload delivery", to_ids: true }));
         let asn = type_info("AS");
-        assert_eq!(
-            asn.map(|t| (t.default_category, t.to_ids)),
-            Some(("Network activity", false))
-        );
+        assert_eq!(asn.map(|t| (t.default_category, t.to_ids)), Some(("Network activity", false)));
         assert!(type_info("as").is_none(), "type names are case-sensitive");
-        assert_eq!(
-            type_info("email").map(|t| t.default_category),
-            Some("Social network")
-        );
-        assert_eq!(
-            type_info("pdb").map(|t| (t.default_category, t.to_ids)),
-            Some(("Artifacts dropped", false))
-        );
+        assert_eq!(type_info("email").map(|t| t.default_category), Some("Social network"));
+        assert_eq!(type_info("pdb").map(|t| (t.default_category, t.to_ids)), Some(("Artifacts dropped", false)));
         assert_eq!(type_info("onion-address").map(|t| t.to_ids), Some(true));
         assert_eq!(all_types().first().map(|t| t.name), Some("md5"));
         assert_eq!(all_types().last().map(|t| t.name), Some("onion-address"));
@@ -571,20 +545,13 @@ mod tests {
         assert!(!category_allows("Network activity", "md5"));
         assert!(!category_allows("network activity", "ip-dst"));
         assert!(category_allows("Other", "uuid"));
-        assert_eq!(
-            types_in_category("Payload type"),
-            Some(&["comment", "text", "other", "anonymised"][..])
-        );
+        assert_eq!(types_in_category("Payload type"), Some(&["comment", "text", "other", "anonymised"][..]));
         assert!(types_in_category("Nope").is_none());
     }
 
     #[test]
     fn composites() {
-        let composite: Vec<_> = TYPES
-            .iter()
-            .filter(|t| is_composite(t.name))
-            .map(|t| t.name)
-            .collect();
+        let composite: Vec<_> = TYPES.iter().filter(|t| is_composite(t.name)).map(|t| t.name).collect();
         assert_eq!(composite.len(), 25);
         assert!(is_composite("malware-sample"));
         assert!(is_composite("regkey|value"));
@@ -597,32 +564,12 @@ mod tests {
     #[test]
     fn describe_types_shape() {
         let v = describe_types();
-        let keys: Vec<_> = v
-            .as_object()
-            .map(|o| o.keys().cloned().collect())
-            .unwrap_or_default();
-        assert_eq!(
-            keys,
-            [
-                "sane_defaults",
-                "types",
-                "categories",
-                "category_type_mappings"
-            ]
-        );
-        assert_eq!(
-            v["sane_defaults"]["md5"],
-            json!({"default_category": "Payload delivery", "to_ids": 1})
-        );
-        assert_eq!(
-            v["sane_defaults"]["comment"],
-            json!({"default_category": "Other", "to_ids": 0})
-        );
+        let keys: Vec<_> = v.as_object().map(|o| o.keys().cloned().collect()).unwrap_or_default();
+        assert_eq!(keys, ["sane_defaults", "types", "categories", "category_type_mappings"]);
+        assert_eq!(v["sane_defaults"]["md5"], json!({"default_category": "Payload delivery", "to_ids": 1}));
+        assert_eq!(v["sane_defaults"]["comment"], json!({"default_category": "Other", "to_ids": 0}));
         assert_eq!(v["types"].as_array().map(Vec::len), Some(194));
         assert_eq!(v["categories"].as_array().map(Vec::len), Some(16));
-        assert_eq!(
-            v["category_type_mappings"]["Payload type"],
-            json!(["comment", "text", "other", "anonymised"])
-        );
+        assert_eq!(v["category_type_mappings"]["Payload type"], json!(["comment", "text", "other", "anonymised"]));
     }
 }

@@ -75,9 +75,7 @@ pub enum ValueError {
         type_name: String,
     },
     /// The value does not fit MISP's value column.
-    #[error(
-        "the value is {bytes} bytes long, more than the {max} bytes MISP can store; add it as an attachment instead"
-    )]
+    #[error("the value is {bytes} bytes long, more than the {max} bytes MISP can store; add it as an attachment instead")]
     TooLong {
         /// Length of the normalised value in bytes.
         bytes: usize,
@@ -119,10 +117,7 @@ pub fn normalise(type_name: &str, raw: &str) -> Result<String, ValueError> {
     }
     Err(ValueError::Invalid {
         type_name: type_name.to_owned(),
-        message: format!(
-            "'{}' does not settle to a stable {type_name} value",
-            net::excerpt(&value)
-        ),
+        message: format!("'{}' does not settle to a stable {type_name} value", net::excerpt(&value)),
     })
 }
 
@@ -143,21 +138,12 @@ fn validate(type_name: &str, rule: Rule, value: &str) -> Result<(), ValueError> 
             return Err(ValueError::ControlCharacters);
         }
         if parts.next().is_some() || !value.contains('|') {
-            return Err(ValueError::NotComposite {
-                type_name: type_name.to_owned(),
-            });
+            return Err(ValueError::NotComposite { type_name: type_name.to_owned() });
         }
     }
-    rule.check(type_name, value)
-        .map_err(|message| ValueError::Invalid {
-            type_name: type_name.to_owned(),
-            message,
-        })?;
+    rule.check(type_name, value).map_err(|message| ValueError::Invalid { type_name: type_name.to_owned(), message })?;
     if value.len() > MAX_VALUE_BYTES {
-        return Err(ValueError::TooLong {
-            bytes: value.len(),
-            max: MAX_VALUE_BYTES,
-        });
+        return Err(ValueError::TooLong { bytes: value.len(), max: MAX_VALUE_BYTES });
     }
     Ok(())
 }
@@ -201,71 +187,31 @@ mod tests {
 
     #[test]
     fn pipeline_order() {
-        assert_eq!(
-            normalise("nope", "x"),
-            Err(ValueError::UnknownType("nope".into()))
-        );
+        assert_eq!(normalise("nope", "x"), Err(ValueError::UnknownType("nope".into())));
         assert_eq!(normalise("text", " \t\n"), Err(ValueError::Empty));
-        assert_eq!(
-            normalise("text", "\x01\x02"),
-            Err(ValueError::ControlCharacters)
-        );
+        assert_eq!(normalise("text", "\x01\x02"), Err(ValueError::ControlCharacters));
         assert_eq!(normalise("phone-number", "call me"), Err(ValueError::Empty));
         assert_eq!(normalise("text", "0"), Ok("0".into()));
-        assert_eq!(
-            normalise("regkey|value", "a|b|c"),
-            Err(ValueError::NotComposite {
-                type_name: "regkey|value".into()
-            })
-        );
-        assert_eq!(
-            normalise("regkey|value", "a|\x01"),
-            Err(ValueError::ControlCharacters)
-        );
+        assert_eq!(normalise("regkey|value", "a|b|c"), Err(ValueError::NotComposite { type_name: "regkey|value".into() }));
+        assert_eq!(normalise("regkey|value", "a|\x01"), Err(ValueError::ControlCharacters));
         let long = "a".repeat(MAX_VALUE_BYTES + 1);
-        assert_eq!(
-            normalise("text", &long),
-            Err(ValueError::TooLong {
-                bytes: MAX_VALUE_BYTES + 1,
-                max: MAX_VALUE_BYTES
-            })
-        );
+        assert_eq!(normalise("text", &long), Err(ValueError::TooLong { bytes: MAX_VALUE_BYTES + 1, max: MAX_VALUE_BYTES }));
         assert!(normalise("text", &long[1..]).is_ok());
     }
 
     #[test]
     fn messages() {
-        let msg = |t, v| {
-            normalise(t, v)
-                .err()
-                .map(|e| e.to_string())
-                .unwrap_or_default()
-        };
-        assert_eq!(
-            msg("ip-src", "999.1.1.1"),
-            "'999.1.1.1' is not a valid IPv4 or IPv6 address"
-        );
+        let msg = |t, v| normalise(t, v).err().map(|e| e.to_string()).unwrap_or_default();
+        assert_eq!(msg("ip-src", "999.1.1.1"), "'999.1.1.1' is not a valid IPv4 or IPv6 address");
         assert_eq!(msg("nope", "x"), "unknown attribute type 'nope'");
-        assert_eq!(
-            msg("filename|md5", "x"),
-            "a 'filename|md5' value must be two parts separated by exactly one '|'"
-        );
+        assert_eq!(msg("filename|md5", "x"), "a 'filename|md5' value must be two parts separated by exactly one '|'");
     }
 
     #[test]
     fn splitting() {
-        assert_eq!(
-            split("filename|md5", "a.exe|abc"),
-            ("a.exe".into(), Some("abc".into()))
-        );
-        assert_eq!(
-            split("malware-sample", "a.exe|abc"),
-            ("a.exe".into(), Some("abc".into()))
-        );
-        assert_eq!(
-            split("regkey|value", "k|v|w"),
-            ("k".into(), Some("v|w".into()))
-        );
+        assert_eq!(split("filename|md5", "a.exe|abc"), ("a.exe".into(), Some("abc".into())));
+        assert_eq!(split("malware-sample", "a.exe|abc"), ("a.exe".into(), Some("abc".into())));
+        assert_eq!(split("regkey|value", "k|v|w"), ("k".into(), Some("v|w".into())));
         assert_eq!(split("text", "a|b"), ("a|b".into(), None));
         assert_eq!(split("filename|md5", "nopipe"), ("nopipe".into(), None));
     }

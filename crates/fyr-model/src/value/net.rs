@@ -55,8 +55,7 @@ pub(crate) fn format_ipv6(addr: &Ipv6Addr) -> String {
         }
         i += usize::from(len == 0);
     }
-    let dotted_tail =
-        matches!(gap, Some((0, 6))) || (matches!(gap, Some((0, 5))) && w[5] == 0xffff);
+    let dotted_tail = matches!(gap, Some((0, 6))) || (matches!(gap, Some((0, 5))) && w[5] == 0xffff);
     let mut out = String::with_capacity(45);
     let mut i = 0;
     while i < 8 {
@@ -91,9 +90,7 @@ pub(crate) fn normalise_ip(value: &str) -> Cow<'_, str> {
             Ok(v6) if php::strpos_truthy(ip, ":") => Cow::Owned(format_ipv6(&v6)),
             _ => Cow::Borrowed(ip),
         };
-        if (range == "32" && php::strpos_truthy(value, "."))
-            || (range == "128" && php::strpos_truthy(value, ":"))
-        {
+        if (range == "32" && php::strpos_truthy(value, ".")) || (range == "128" && php::strpos_truthy(value, ":")) {
             return ip;
         }
         return Cow::Owned(format!("{ip}/{range}"));
@@ -108,11 +105,7 @@ pub(crate) fn normalise_ip(value: &str) -> Cow<'_, str> {
 
 /// PHP `filter_var($s, FILTER_VALIDATE_IP)`: the presence of `:` selects IPv6.
 pub(crate) fn is_ip(s: &str) -> bool {
-    if s.contains(':') {
-        s.parse::<Ipv6Addr>().is_ok()
-    } else {
-        s.parse::<Ipv4Addr>().is_ok()
-    }
+    if s.contains(':') { s.parse::<Ipv6Addr>().is_ok() } else { s.parse::<Ipv4Addr>().is_ok() }
 }
 
 /// Validates an `ip-src`/`ip-dst` value: an address, or an address with a
@@ -127,27 +120,14 @@ pub(crate) fn check_ip_or_cidr(value: &str) -> Result<(), String> {
         } else if ip.contains(':') && ip.parse::<Ipv6Addr>().is_ok() {
             128
         } else {
-            return Err(format!(
-                "'{}' is not a valid IPv4 or IPv6 address",
-                excerpt(ip)
-            ));
+            return Err(format!("'{}' is not a valid IPv4 or IPv6 address", excerpt(ip)));
         };
         if !php::digits_in_range(range, 0, max) {
-            return Err(format!(
-                "'{}': the prefix length must be at most {max}",
-                excerpt(value)
-            ));
+            return Err(format!("'{}': the prefix length must be at most {max}", excerpt(value)));
         }
         return Ok(());
     }
-    if is_ip(value) {
-        Ok(())
-    } else {
-        Err(format!(
-            "'{}' is not a valid IPv4 or IPv6 address",
-            excerpt(value)
-        ))
-    }
+    if is_ip(value) { Ok(()) } else { Err(format!("'{}' is not a valid IPv4 or IPv6 address", excerpt(value))) }
 }
 
 // ----------------------------------------------------------- domains and hosts
@@ -159,9 +139,7 @@ pub(crate) fn is_domain(s: &str) -> bool {
     };
     let (head, tld) = (&s[..dot], &s[dot + 1..]);
     !head.is_empty()
-        && head
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_'))
+        && head.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_'))
         && tld.len() >= 2
         && tld.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
 }
@@ -180,15 +158,7 @@ pub(crate) fn idn_to_ascii(s: &str) -> Option<String> {
             _ => mapped.push(c),
         }
     }
-    Uts46::new()
-        .to_ascii(
-            mapped.as_bytes(),
-            AsciiDenyList::EMPTY,
-            Hyphens::Check,
-            DnsLength::Verify,
-        )
-        .ok()
-        .map(Cow::into_owned)
+    Uts46::new().to_ascii(mapped.as_bytes(), AsciiDenyList::EMPTY, Hyphens::Check, DnsLength::Verify).ok().map(Cow::into_owned)
 }
 
 /// `domain` normalisation: lower-case, strip dots at both ends, and convert an
@@ -240,10 +210,7 @@ struct ParsedUrl<'a> {
 /// C `strtol` on a short digit string as `parse_url` uses it for ports:
 /// leading white space, an optional sign, then digits; `None` without digits.
 fn strtol_port(s: &[u8]) -> Option<i64> {
-    let mut i = s
-        .iter()
-        .take_while(|b| b.is_ascii_whitespace() || **b == 0x0B)
-        .count();
+    let mut i = s.iter().take_while(|b| b.is_ascii_whitespace() || **b == 0x0B).count();
     let negative = match s.get(i) {
         Some(b'-') => {
             i += 1;
@@ -255,39 +222,25 @@ fn strtol_port(s: &[u8]) -> Option<i64> {
         }
         _ => false,
     };
-    let digits: Vec<u8> = s[i.min(s.len())..]
-        .iter()
-        .take_while(|b| b.is_ascii_digit())
-        .copied()
-        .collect();
+    let digits: Vec<u8> = s[i.min(s.len())..].iter().take_while(|b| b.is_ascii_digit()).copied().collect();
     if digits.is_empty() {
         return None;
     }
-    let n = digits.iter().fold(0i64, |n, d| {
-        n.saturating_mul(10).saturating_add(i64::from(d - b'0'))
-    });
+    let n = digits.iter().fold(0i64, |n, d| n.saturating_mul(10).saturating_add(i64::from(d - b'0')));
     Some(if negative { -n } else { n })
 }
 
 fn find_byte(s: &[u8], from: usize, to: usize, needle: u8) -> Option<usize> {
-    s.get(from..to)?
-        .iter()
-        .position(|&b| b == needle)
-        .map(|p| p + from)
+    s.get(from..to)?.iter().position(|&b| b == needle).map(|p| p + from)
 }
 
 fn rfind_byte(s: &[u8], from: usize, to: usize, needle: u8) -> Option<usize> {
-    s.get(from..to)?
-        .iter()
-        .rposition(|&b| b == needle)
-        .map(|p| p + from)
+    s.get(from..to)?.iter().rposition(|&b| b == needle).map(|p| p + from)
 }
 
 /// First of any of `chars` in `s[from..]`, else `s.len()`.
 fn first_of(s: &[u8], from: usize, chars: &[u8]) -> usize {
-    s.get(from..)
-        .and_then(|t| t.iter().position(|b| chars.contains(b)))
-        .map_or(s.len(), |p| p + from)
+    s.get(from..).and_then(|t| t.iter().position(|b| chars.contains(b))).map_or(s.len(), |p| p + from)
 }
 
 fn starts_with_slashes(s: &[u8], at: usize) -> bool {
@@ -303,21 +256,14 @@ fn parse_url(u: &[u8]) -> Option<ParsedUrl<'_>> {
         Path,
     }
     let ue = u.len();
-    let mut url = ParsedUrl {
-        scheme: None,
-        user: None,
-        pass: None,
-        host: None,
-    };
+    let mut url = ParsedUrl { scheme: None, user: None, pass: None, host: None };
     let mut port: i64 = 0;
     let mut s = 0usize;
 
     let colon = find_byte(u, 0, ue, b':');
     let next = match colon {
         Some(e) if e != 0 => {
-            let scheme_ok = u[..e]
-                .iter()
-                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'.' | b'-'));
+            let scheme_ok = u[..e].iter().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'.' | b'-'));
             if !scheme_ok {
                 if e + 1 < ue && e < first_of(u, 0, b"?#") {
                     Next::Port(e)
@@ -344,11 +290,7 @@ fn parse_url(u: &[u8]) -> Option<ParsedUrl<'_>> {
                 url.scheme = Some(&u[..e]);
                 if e + 2 < ue && u[e + 2] == b'/' {
                     s = e + 3;
-                    if u[..e].eq_ignore_ascii_case(b"file") && e + 3 < ue && u[e + 3] == b'/' {
-                        Next::Path
-                    } else {
-                        Next::Host
-                    }
+                    if u[..e].eq_ignore_ascii_case(b"file") && e + 3 < ue && u[e + 3] == b'/' { Next::Path } else { Next::Host }
                 } else {
                     Next::Path
                 }
@@ -367,9 +309,7 @@ fn parse_url(u: &[u8]) -> Option<ParsedUrl<'_>> {
         Next::Host => true,
         Next::Port(e) => {
             let p = e + 1;
-            let digits = u.get(p..).map_or(0, |t| {
-                t.iter().take(6).take_while(|b| b.is_ascii_digit()).count()
-            });
+            let digits = u.get(p..).map_or(0, |t| t.iter().take(6).take_while(|b| b.is_ascii_digit()).count());
             let pp = p + digits;
             if digits > 0 && digits < 6 && (pp == ue || u[pp] == b'/') {
                 match strtol_port(&u[p..pp]) {
@@ -408,11 +348,7 @@ fn parse_url(u: &[u8]) -> Option<ParsedUrl<'_>> {
         s = at + 1;
     }
     let bracketed = s < ue && u[s] == b'[' && e > 0 && u[e - 1] == b']';
-    let port_colon = if bracketed {
-        None
-    } else {
-        rfind_byte(u, s, e, b':')
-    };
+    let port_colon = if bracketed { None } else { rfind_byte(u, s, e, b':') };
     let host_end = match port_colon {
         Some(p) => {
             if port == 0 {
@@ -420,9 +356,7 @@ fn parse_url(u: &[u8]) -> Option<ParsedUrl<'_>> {
                 if digits.len() > 5 {
                     return None;
                 }
-                if !digits.is_empty()
-                    && !strtol_port(digits).is_some_and(|n| (0..=65535).contains(&n))
-                {
+                if !digits.is_empty() && !strtol_port(digits).is_some_and(|n| (0..=65535).contains(&n)) {
                     return None;
                 }
             }
@@ -475,10 +409,7 @@ fn is_userinfo(s: &[u8]) -> bool {
         let b = s[i];
         if b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:".contains(&b) {
             i += 1;
-        } else if b == b'%'
-            && s.get(i + 1).is_some_and(u8::is_ascii_digit)
-            && s.get(i + 2).is_some_and(u8::is_ascii_hexdigit)
-        {
+        } else if b == b'%' && s.get(i + 1).is_some_and(u8::is_ascii_digit) && s.get(i + 2).is_some_and(u8::is_ascii_hexdigit) {
             i += 3;
         } else {
             return false;
@@ -506,8 +437,7 @@ pub(crate) fn is_url(s: &str) -> bool {
         let bracketed_v6 = host.len() >= 2
             && host[0] == b'['
             && host[host.len() - 1] == b']'
-            && std::str::from_utf8(&host[1..host.len() - 1])
-                .is_ok_and(|h| h.parse::<Ipv6Addr>().is_ok());
+            && std::str::from_utf8(&host[1..host.len() - 1]).is_ok_and(|h| h.parse::<Ipv6Addr>().is_ok());
         if bracketed_v6 {
             return true;
         }
@@ -542,9 +472,7 @@ pub(crate) fn refang(value: Cow<'_, str>, kind: Refang) -> Cow<'_, str> {
     let mut scheme_fixed = false;
     if kind == Refang::Url {
         for defanged in DEFANGED_SCHEMES {
-            if body.len() >= defanged.len()
-                && body.as_bytes()[..defanged.len()].eq_ignore_ascii_case(defanged.as_bytes())
-            {
+            if body.len() >= defanged.len() && body.as_bytes()[..defanged.len()].eq_ignore_ascii_case(defanged.as_bytes()) {
                 body = &body[defanged.len()..];
                 scheme_fixed = true;
                 break;
@@ -586,11 +514,7 @@ pub(crate) fn refang(value: Cow<'_, str>, kind: Refang) -> Cow<'_, str> {
             out.push_str(with);
         }
     }
-    if out == *value {
-        value
-    } else {
-        Cow::Owned(out)
-    }
+    if out == *value { value } else { Cow::Owned(out) }
 }
 
 /// At most 80 characters of a value, for error messages.
@@ -607,9 +531,7 @@ mod tests {
     use super::*;
 
     fn v6(s: &str) -> String {
-        s.parse::<Ipv6Addr>()
-            .map(|a| format_ipv6(&a))
-            .unwrap_or_default()
+        s.parse::<Ipv6Addr>().map(|a| format_ipv6(&a)).unwrap_or_default()
     }
 
     #[test]
@@ -699,10 +621,7 @@ mod tests {
     fn refanging() {
         let r = |s: &str, k| refang(Cow::Borrowed(s), k).into_owned();
         assert_eq!(r("hxxp://evil[.]com", Refang::Url), "http://evil.com");
-        assert_eq!(
-            r("hXXps://evil[dot]com(dot)net", Refang::Url),
-            "https://evil.com.net"
-        );
+        assert_eq!(r("hXXps://evil[dot]com(dot)net", Refang::Url), "https://evil.com.net");
         assert_eq!(r("meow://a", Refang::Url), "http://a");
         assert_eq!(r("h[tt]ps://a", Refang::Url), "https://a");
         assert_eq!(r("[hxxp://]evil.com", Refang::Url), "http://evil.com");

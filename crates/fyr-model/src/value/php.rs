@@ -90,31 +90,19 @@ pub(crate) fn is_numeric(s: &str) -> bool {
 
 /// ASCII-only lower-casing, as PHP's `strtolower`; borrows when nothing changes.
 pub(crate) fn lower(s: Cow<'_, str>) -> Cow<'_, str> {
-    if s.bytes().any(|b| b.is_ascii_uppercase()) {
-        Cow::Owned(s.to_ascii_lowercase())
-    } else {
-        s
-    }
+    if s.bytes().any(|b| b.is_ascii_uppercase()) { Cow::Owned(s.to_ascii_lowercase()) } else { s }
 }
 
 /// ASCII-only upper-casing, as PHP's `strtoupper`; borrows when nothing changes.
 pub(crate) fn upper(s: Cow<'_, str>) -> Cow<'_, str> {
-    if s.bytes().any(|b| b.is_ascii_lowercase()) {
-        Cow::Owned(s.to_ascii_uppercase())
-    } else {
-        s
-    }
+    if s.bytes().any(|b| b.is_ascii_lowercase()) { Cow::Owned(s.to_ascii_uppercase()) } else { s }
 }
 
 /// Replaces every character outside the Basic Multilingual Plane (4 bytes in
 /// UTF-8) with `?`, as MISP does because its value columns are `utf8mb3`.
 pub(crate) fn replace_astral(s: Cow<'_, str>) -> Cow<'_, str> {
     if s.chars().any(|c| u32::from(c) > 0xFFFF) {
-        Cow::Owned(
-            s.chars()
-                .map(|c| if u32::from(c) > 0xFFFF { '?' } else { c })
-                .collect(),
-        )
+        Cow::Owned(s.chars().map(|c| if u32::from(c) > 0xFFFF { '?' } else { c }).collect())
     } else {
         s
     }
@@ -132,14 +120,10 @@ mod tests {
 
     #[test]
     fn numeric() {
-        for ok in [
-            "1", "-1", "+1", "1.5", ".5", "5.", "1e5", "1E-5", " 1", "1 ", "0012",
-        ] {
+        for ok in ["1", "-1", "+1", "1.5", ".5", "5.", "1e5", "1E-5", " 1", "1 ", "0012"] {
             assert!(is_numeric(ok), "{ok:?}");
         }
-        for bad in [
-            "", " ", "+", ".", "e5", "1e", "0x1A", "1,5", "inf", "NaN", "1 2", "--1",
-        ] {
+        for bad in ["", " ", "+", ".", "e5", "1e", "0x1A", "1,5", "inf", "NaN", "1 2", "--1"] {
             assert!(!is_numeric(bad), "{bad:?}");
         }
     }

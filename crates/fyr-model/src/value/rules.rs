@@ -111,12 +111,8 @@ pub(crate) enum Rule {
     Uuid,
 }
 
-static RULES: LazyLock<HashMap<&'static str, Rule>> = LazyLock::new(|| {
-    crate::types::all_types()
-        .iter()
-        .filter_map(|t| Some((t.name, rule_for(t.name)?)))
-        .collect()
-});
+static RULES: LazyLock<HashMap<&'static str, Rule>> =
+    LazyLock::new(|| crate::types::all_types().iter().filter_map(|t| Some((t.name, rule_for(t.name)?))).collect());
 
 /// The rule for a type name, by MISP's `AttributeValidationTool`.
 #[rustfmt::skip]
@@ -314,15 +310,13 @@ impl Rule {
             | Rule::Onion
             | Rule::Email { lower: true, .. } => php::lower(v),
             Rule::X509 { .. } => Cow::Owned(v.replace(':', "").to_ascii_lowercase()),
-            Rule::FilenameHash { .. } | Rule::FilenameVhash | Rule::FilenameTlsh => {
-                match v.find('|') {
-                    Some(at) if v[at..].bytes().any(|b| b.is_ascii_uppercase()) => {
-                        Cow::Owned(format!("{}{}", &v[..at], v[at..].to_ascii_lowercase()))
-                    }
-                    Some(_) => v,
-                    None => php::lower(v),
+            Rule::FilenameHash { .. } | Rule::FilenameVhash | Rule::FilenameTlsh => match v.find('|') {
+                Some(at) if v[at..].bytes().any(|b| b.is_ascii_uppercase()) => {
+                    Cow::Owned(format!("{}{}", &v[..at], v[at..].to_ascii_lowercase()))
                 }
-            }
+                Some(_) => v,
+                None => php::lower(v),
+            },
             Rule::Ip => Cow::Owned(net::normalise_ip(&v).into_owned()),
             Rule::Domain => Cow::Owned(net::normalise_domain(&v)),
             Rule::DomainIp => rewrite_domain_ip(v),
@@ -340,30 +334,18 @@ impl Rule {
             }
             Rule::Weakness => Cow::Owned(v.replace('–', "-").to_ascii_uppercase()),
             Rule::CardNumber => Cow::Owned(v.chars().filter(char::is_ascii_digit).collect()),
-            Rule::BankCode => Cow::Owned(
-                v.to_ascii_uppercase()
-                    .chars()
-                    .filter(char::is_ascii_alphanumeric)
-                    .collect(),
-            ),
+            Rule::BankCode => Cow::Owned(v.to_ascii_uppercase().chars().filter(char::is_ascii_alphanumeric).collect()),
             Rule::Phone => {
                 let v = match v.strip_prefix("00") {
                     Some(rest) => Cow::Owned(format!("+{rest}")),
                     None => v,
                 };
                 let v = v.replace("(0)", "");
-                Cow::Owned(
-                    v.chars()
-                        .filter(|c| c.is_ascii_digit() || *c == '+')
-                        .collect(),
-                )
+                Cow::Owned(v.chars().filter(|c| c.is_ascii_digit() || *c == '+').collect())
             }
             Rule::Mac { .. } => {
-                let compact: Vec<char> = v
-                    .chars()
-                    .filter(|c| !matches!(c, '.' | ':' | '-' | ' '))
-                    .map(|c| c.to_ascii_lowercase())
-                    .collect();
+                let compact: Vec<char> =
+                    v.chars().filter(|c| !matches!(c, '.' | ':' | '-' | ' ')).map(|c| c.to_ascii_lowercase()).collect();
                 let pairs: Vec<String> = compact.chunks(2).map(|p| p.iter().collect()).collect();
                 Cow::Owned(pairs.join(":"))
             }
@@ -383,12 +365,7 @@ impl Rule {
 
     /// MISP's `validate` for this type; `Err` carries the English reason.
     pub(crate) fn check(self, type_name: &str, v: &str) -> Result<(), String> {
-        let bad = |what: &str| {
-            Err(format!(
-                "'{}' is not a valid {type_name}: {what}",
-                excerpt(v)
-            ))
-        };
+        let bad = |what: &str| Err(format!("'{}' is not a valid {type_name}: {what}", excerpt(v)));
         match self {
             Rule::Hash { len, .. } | Rule::X509 { len } => {
                 if v.len() == len && php::is_xdigits(v) {
@@ -436,8 +413,7 @@ impl Rule {
             Rule::FilenameHash { len } => {
                 let (file, hash) = v.split_once('|').unwrap_or((v, ""));
                 filename(file)?;
-                if hash.len() == len && hash.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
-                {
+                if hash.len() == len && hash.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
                     Ok(())
                 } else {
                     bad(&format!("expected filename|{len} hexadecimal characters"))
@@ -467,20 +443,13 @@ impl Rule {
             Rule::FilenameVhash => {
                 let (file, hash) = v.split_once('|').unwrap_or((v, ""));
                 filename(file)?;
-                if hash.is_empty() || hash.contains('\n') {
-                    bad("expected filename|vhash")
-                } else {
-                    Ok(())
-                }
+                if hash.is_empty() || hash.contains('\n') { bad("expected filename|vhash") } else { Ok(()) }
             }
             Rule::Ip => net::check_ip_or_cidr(v),
             Rule::IpPort => {
                 let (ip, port) = v.split_once('|').unwrap_or((v, ""));
                 if !net::is_ip(ip) {
-                    return Err(format!(
-                        "'{}' is not a valid IPv4 or IPv6 address",
-                        excerpt(ip)
-                    ));
+                    return Err(format!("'{}' is not a valid IPv4 or IPv6 address", excerpt(ip)));
                 }
                 check_port(port)
             }
@@ -496,14 +465,7 @@ impl Rule {
                 if !net::is_domain(domain) {
                     return Err(format!("'{}' is not a valid domain name", excerpt(domain)));
                 }
-                if net::is_ip(ip) {
-                    Ok(())
-                } else {
-                    Err(format!(
-                        "'{}' is not a valid IPv4 or IPv6 address",
-                        excerpt(ip)
-                    ))
-                }
+                if net::is_ip(ip) { Ok(()) } else { Err(format!("'{}' is not a valid IPv4 or IPv6 address", excerpt(ip))) }
             }
             Rule::HostnamePort => {
                 let (host, port) = v.split_once('|').unwrap_or((v, ""));
@@ -533,20 +495,13 @@ impl Rule {
                 if php::digits_in_range(v, 0, 4_294_967_295) {
                     Ok(())
                 } else {
-                    bad(
-                        "expected an AS number between 0 and 4294967295, optionally prefixed by 'AS'",
-                    )
+                    bad("expected an AS number between 0 and 4294967295, optionally prefixed by 'AS'")
                 }
             }
             Rule::Mac { octets } => {
-                let ok = v.len() == octets * 3 - 1
-                    && v.split(':').count() == octets
-                    && v.split(':').all(|p| p.len() == 2 && php::is_xdigits(p));
-                if ok {
-                    Ok(())
-                } else {
-                    bad(&format!("expected {octets} hexadecimal octets"))
-                }
+                let ok =
+                    v.len() == octets * 3 - 1 && v.split(':').count() == octets && v.split(':').all(|p| p.len() == 2 && php::is_xdigits(p));
+                if ok { Ok(()) } else { bad(&format!("expected {octets} hexadecimal octets")) }
             }
             Rule::Vulnerability => {
                 if VULNERABILITY.as_ref().is_some_and(|re| re.is_match(v)) {
@@ -557,11 +512,7 @@ impl Rule {
             }
             Rule::Weakness => {
                 let ok = v.strip_prefix("CWE-").is_some_and(php::is_digits);
-                if ok {
-                    Ok(())
-                } else {
-                    bad("expected CWE-<number>")
-                }
+                if ok { Ok(()) } else { bad("expected CWE-<number>") }
             }
             Rule::Hex => {
                 if php::is_xdigits(v) {
@@ -586,11 +537,7 @@ impl Rule {
             }
             Rule::Integer => {
                 let digits = v.strip_prefix(['+', '-']).unwrap_or(v);
-                if php::is_digits(digits) {
-                    Ok(())
-                } else {
-                    bad("expected a whole number")
-                }
+                if php::is_digits(digits) { Ok(()) } else { bad("expected a whole number") }
             }
             Rule::Numeric | Rule::CardNumber | Rule::Phone => {
                 if php::is_numeric(v) {
@@ -637,14 +584,9 @@ impl Rule {
             }
             Rule::Onion => {
                 let ok = v.strip_suffix(".onion").is_some_and(|name| {
-                    (name.len() == 16 || name.len() == 56)
-                        && name.bytes().all(|b| matches!(b, b'a'..=b'z' | b'2'..=b'7'))
+                    (name.len() == 16 || name.len() == 56) && name.bytes().all(|b| matches!(b, b'a'..=b'z' | b'2'..=b'7'))
                 });
-                if ok {
-                    Ok(())
-                } else {
-                    bad("expected 16 or 56 base32 characters followed by '.onion'")
-                }
+                if ok { Ok(()) } else { bad("expected 16 or 56 base32 characters followed by '.onion'") }
             }
             Rule::Uuid => {
                 if is_uuid(v) {
@@ -658,11 +600,7 @@ impl Rule {
 }
 
 fn single_line(v: &str) -> Result<(), String> {
-    if v.contains('\n') {
-        Err("the value must not contain a line break".to_owned())
-    } else {
-        Ok(())
-    }
+    if v.contains('\n') { Err("the value must not contain a line break".to_owned()) } else { Ok(()) }
 }
 
 /// The file-name half of `filename|<hash>`: non-empty, one line.
@@ -678,10 +616,7 @@ fn check_port(port: &str) -> Result<(), String> {
     if php::digits_in_range(port, 1, 65_535) {
         Ok(())
     } else {
-        Err(format!(
-            "'{}' is not a valid port: expected a whole number from 1 to 65535",
-            excerpt(port)
-        ))
+        Err(format!("'{}' is not a valid port: expected a whole number from 1 to 65535", excerpt(port)))
     }
 }
 
@@ -692,15 +627,10 @@ fn is_tlsh(v: &str) -> bool {
 
 fn is_ssdeep(v: &str) -> bool {
     let mut parts = v.split(':');
-    let (Some(size), Some(a), Some(b), None) =
-        (parts.next(), parts.next(), parts.next(), parts.next())
-    else {
+    let (Some(size), Some(a), Some(b), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
         return false;
     };
-    let b64 = |s: &str| {
-        s.bytes()
-            .all(|c| c.is_ascii_alphanumeric() || c == b'/' || c == b'+')
-    };
+    let b64 = |s: &str| s.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'/' || c == b'+');
     php::is_digits(size) && b64(a) && b64(b)
 }
 
@@ -710,11 +640,7 @@ fn is_impfuzzy(v: &str) -> bool {
 
 fn is_uuid(v: &str) -> bool {
     let groups: Vec<&str> = v.split('-').collect();
-    groups.len() == 5
-        && groups
-            .iter()
-            .zip([8, 4, 4, 4, 12])
-            .all(|(g, len)| g.len() == len && php::is_xdigits(g))
+    groups.len() == 5 && groups.iter().zip([8, 4, 4, 4, 12]).all(|(g, len)| g.len() == len && php::is_xdigits(g))
 }
 
 /// Length of the data a strict base64 decode yields, as PHP's
@@ -754,11 +680,7 @@ fn rewrite_domain_ip(v: Cow<'_, str>) -> Cow<'_, str> {
         return Cow::Owned(lowered);
     };
     let domain = domain.trim_matches('.');
-    let domain = if net::is_domain(domain) {
-        domain.to_owned()
-    } else {
-        net::idn_to_ascii(domain).unwrap_or_else(|| domain.to_owned())
-    };
+    let domain = if net::is_domain(domain) { domain.to_owned() } else { net::idn_to_ascii(domain).unwrap_or_else(|| domain.to_owned()) };
     Cow::Owned(format!("{domain}|{}", net::normalise_ip(ip)))
 }
 
@@ -769,10 +691,7 @@ fn rewrite_domain_ip(v: Cow<'_, str>) -> Cow<'_, str> {
 fn rewrite_ip_port(v: Cow<'_, str>) -> Cow<'_, str> {
     let first_two = |s: &str, sep: &str| -> Option<(String, String)> {
         let mut it = s.split(sep);
-        Some((
-            it.next()?.to_owned(),
-            it.next().unwrap_or_default().to_owned(),
-        ))
+        Some((it.next()?.to_owned(), it.next().unwrap_or_default().to_owned()))
     };
     let parts = if v.matches(':').count() >= 2 {
         if php::strpos_truthy(&v, "|") {
@@ -791,8 +710,7 @@ fn rewrite_ip_port(v: Cow<'_, str>) -> Cow<'_, str> {
         } else if php::strpos_truthy(&v, "#") {
             first_two(&v, "#")
         } else {
-            v.rsplit_once(':')
-                .map(|(ip, port)| (ip.to_owned(), port.to_owned()))
+            v.rsplit_once(':').map(|(ip, port)| (ip.to_owned(), port.to_owned()))
         }
     } else if php::strpos_truthy(&v, ":") {
         first_two(&v, ":")
@@ -814,17 +732,10 @@ fn rewrite_as(v: Cow<'_, str>) -> Cow<'_, str> {
     if let Some((high, low)) = number.split_once('.')
         && php::is_digits(high)
         && php::is_digits(low)
-        && let Some(asplain) = high
-            .parse::<u64>()
-            .ok()
-            .zip(low.parse::<u64>().ok())
-            .and_then(|(h, l)| h.checked_mul(65_536)?.checked_add(l))
+        && let Some(asplain) =
+            high.parse::<u64>().ok().zip(low.parse::<u64>().ok()).and_then(|(h, l)| h.checked_mul(65_536)?.checked_add(l))
     {
         return Cow::Owned(asplain.to_string());
     }
-    if has_prefix {
-        Cow::Owned(number.to_owned())
-    } else {
-        v
-    }
+    if has_prefix { Cow::Owned(number.to_owned()) } else { v }
 }

@@ -8,14 +8,7 @@ use proptest::prelude::*;
 fn check(type_name: &str, input: &str) -> Result<(), TestCaseError> {
     if let Ok(stored) = normalise(type_name, input) {
         let again = normalise(type_name, &stored);
-        prop_assert_eq!(
-            again.as_ref(),
-            Ok(&stored),
-            "{} {:?} → {:?}",
-            type_name,
-            input,
-            stored
-        );
+        prop_assert_eq!(again.as_ref(), Ok(&stored), "{} {:?} → {:?}", type_name, input, stored);
         let (value1, value2) = split(type_name, &stored);
         let joined = match value2 {
             Some(v2) => format!("{value1}|{v2}"),
@@ -177,11 +170,7 @@ fn every_type_against_a_corpus() {
     let long_brackets = format!("{}.{}", "[".repeat(30_000), "]".repeat(30_000));
     let mut failures = Vec::new();
     for t in all_types() {
-        for input in corpus
-            .iter()
-            .copied()
-            .chain([long_hex.as_str(), long_brackets.as_str()])
-        {
+        for input in corpus.iter().copied().chain([long_hex.as_str(), long_brackets.as_str()]) {
             if let Err(e) = check(t.name, input) {
                 failures.push(format!("{} {:?}: {e}", t.name, input));
             }

@@ -467,17 +467,10 @@ fn run(table: &[Case]) {
             _ => false,
         };
         if !ok {
-            failures.push(format!(
-                "{type_name} {input:?}: expected {expected:?}, got {got:?}"
-            ));
+            failures.push(format!("{type_name} {input:?}: expected {expected:?}, got {got:?}"));
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{} case(s) failed:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    assert!(failures.is_empty(), "{} case(s) failed:\n{}", failures.len(), failures.join("\n"));
 }
 
 #[test]
@@ -517,119 +510,49 @@ fn text() {
 
 #[test]
 fn error_kinds() {
-    assert_eq!(
-        normalise("no-such-type", "x"),
-        Err(ValueError::UnknownType("no-such-type".into()))
-    );
-    assert_eq!(
-        normalise("Md5", MD5),
-        Err(ValueError::UnknownType("Md5".into()))
-    );
+    assert_eq!(normalise("no-such-type", "x"), Err(ValueError::UnknownType("no-such-type".into())));
+    assert_eq!(normalise("Md5", MD5), Err(ValueError::UnknownType("Md5".into())));
     assert_eq!(normalise("md5", "   "), Err(ValueError::Empty));
     assert_eq!(normalise("boolean", ""), Err(ValueError::Empty));
     assert_eq!(normalise("cc-number", "n/a"), Err(ValueError::Empty));
-    assert_eq!(
-        normalise("comment", "\u{7}"),
-        Err(ValueError::ControlCharacters)
-    );
-    assert_eq!(
-        normalise("ip-dst|port", "1.2.3.4"),
-        Err(ValueError::NotComposite {
-            type_name: "ip-dst|port".into()
-        })
-    );
+    assert_eq!(normalise("comment", "\u{7}"), Err(ValueError::ControlCharacters));
+    assert_eq!(normalise("ip-dst|port", "1.2.3.4"), Err(ValueError::NotComposite { type_name: "ip-dst|port".into() }));
     let long = "x".repeat(65_536);
-    assert_eq!(
-        normalise("text", &long),
-        Err(ValueError::TooLong {
-            bytes: 65_536,
-            max: 65_535
-        })
-    );
+    assert_eq!(normalise("text", &long), Err(ValueError::TooLong { bytes: 65_536, max: 65_535 }));
     assert!(normalise("text", &"x".repeat(65_535)).is_ok());
     // Shrinking rewrites count: the limit applies to what is stored.
     let padded_phone = format!("+1{}", " ".repeat(70_000)).replace(' ', "-") + "5";
     assert_eq!(normalise("phone-number", &padded_phone), Ok("+15".into()));
-    assert!(matches!(
-        normalise("md5", "xyz"),
-        Err(ValueError::Invalid { .. })
-    ));
+    assert!(matches!(normalise("md5", "xyz"), Err(ValueError::Invalid { .. })));
 }
 
 #[test]
 fn messages_name_the_problem() {
-    let msg = |t: &str, v: &str| {
-        normalise(t, v)
-            .err()
-            .map(|e| e.to_string())
-            .unwrap_or_default()
-    };
-    assert_eq!(
-        msg("ip-dst", "999.1.1.1"),
-        "'999.1.1.1' is not a valid IPv4 or IPv6 address"
-    );
-    assert_eq!(
-        msg("md5", "abc"),
-        "'abc' is not a valid md5: expected 32 hexadecimal characters"
-    );
-    assert_eq!(
-        msg("port", "99999"),
-        "'99999' is not a valid port: expected a whole number from 1 to 65535"
-    );
-    assert_eq!(
-        msg("domain", "localhost"),
-        "'localhost' is not a valid domain name"
-    );
-    assert_eq!(
-        msg("email-src", "john"),
-        "'john' is not a valid e-mail address"
-    );
+    let msg = |t: &str, v: &str| normalise(t, v).err().map(|e| e.to_string()).unwrap_or_default();
+    assert_eq!(msg("ip-dst", "999.1.1.1"), "'999.1.1.1' is not a valid IPv4 or IPv6 address");
+    assert_eq!(msg("md5", "abc"), "'abc' is not a valid md5: expected 32 hexadecimal characters");
+    assert_eq!(msg("port", "99999"), "'99999' is not a valid port: expected a whole number from 1 to 65535");
+    assert_eq!(msg("domain", "localhost"), "'localhost' is not a valid domain name");
+    assert_eq!(msg("email-src", "john"), "'john' is not a valid e-mail address");
     assert_eq!(msg("text", ""), "the value is empty");
     assert_eq!(msg("nope", "x"), "unknown attribute type 'nope'");
     let long = msg("md5", &"z".repeat(500));
-    assert!(
-        long.chars().count() < 200,
-        "long values are shortened in messages: {long}"
-    );
+    assert!(long.chars().count() < 200, "long values are shortened in messages: {long}");
 }
 
 #[test]
 fn split_gives_value1_value2() {
     let cases = [
-        (
-            "filename|md5",
-            "evil.exe|d41d8cd98f00b204e9800998ecf8427e",
-            ("evil.exe", Some("d41d8cd98f00b204e9800998ecf8427e")),
-        ),
-        (
-            "ip-dst|port",
-            "2001:db8::1|443",
-            ("2001:db8::1", Some("443")),
-        ),
-        (
-            "domain|ip",
-            "example.com|1.2.3.4",
-            ("example.com", Some("1.2.3.4")),
-        ),
-        (
-            "malware-sample",
-            "a.exe|d41d8cd98f00b204e9800998ecf8427e",
-            ("a.exe", Some("d41d8cd98f00b204e9800998ecf8427e")),
-        ),
+        ("filename|md5", "evil.exe|d41d8cd98f00b204e9800998ecf8427e", ("evil.exe", Some("d41d8cd98f00b204e9800998ecf8427e"))),
+        ("ip-dst|port", "2001:db8::1|443", ("2001:db8::1", Some("443"))),
+        ("domain|ip", "example.com|1.2.3.4", ("example.com", Some("1.2.3.4"))),
+        ("malware-sample", "a.exe|d41d8cd98f00b204e9800998ecf8427e", ("a.exe", Some("d41d8cd98f00b204e9800998ecf8427e"))),
         ("regkey|value", "HKLM\\x|", ("HKLM\\x", Some(""))),
         ("ip-dst", "2001:db8::1", ("2001:db8::1", None)),
-        (
-            "url",
-            "http://a.example/?q=a|b",
-            ("http://a.example/?q=a|b", None),
-        ),
+        ("url", "http://a.example/?q=a|b", ("http://a.example/?q=a|b", None)),
         ("text", "a|b", ("a|b", None)),
     ];
     for (type_name, value, (v1, v2)) in cases {
-        assert_eq!(
-            split(type_name, value),
-            (v1.to_owned(), v2.map(str::to_owned)),
-            "{type_name} {value}"
-        );
+        assert_eq!(split(type_name, value), (v1.to_owned(), v2.map(str::to_owned)), "{type_name} {value}");
     }
 }
