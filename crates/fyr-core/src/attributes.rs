@@ -17,6 +17,20 @@ pub struct FoundAttribute {
     pub object: Option<Object>,
 }
 
+/// Options of `attributes/add`.
+#[derive(Debug, Clone, Copy)]
+pub struct AddOptions {
+    /// Refuse an attribute equal (type, category, value) to one already in
+    /// the event. MISP's default; `breakOnDuplicate:0` turns it off.
+    pub break_on_duplicate: bool,
+}
+
+impl Default for AddOptions {
+    fn default() -> Self {
+        AddOptions { break_on_duplicate: true }
+    }
+}
+
 /// The outcome of adding several attributes: those stored and, by index, why
 /// the others were refused.
 #[derive(Debug, Clone, Default)]
@@ -72,7 +86,7 @@ impl<S: Store> Core<S> {
     /// `attributes/add/{event}`: adds one or several attributes. With
     /// several, the valid ones are stored and the invalid ones reported by
     /// index (MISP's behaviour); a single invalid one is an error.
-    pub async fn add_attributes(&self, actor: &Actor, event_key: &str, inputs: Vec<AttributeIn>) -> CoreResult<AddedAttributes> {
+    pub async fn add_attributes(&self, actor: &Actor, event_key: &str, inputs: Vec<AttributeIn>, opts: AddOptions) -> CoreResult<AddedAttributes> {
         actor.require("perm_add")?;
         let event = self.find_event(actor, event_key).await?;
         self.require_modify(actor, &event)?;
@@ -98,15 +112,15 @@ impl<S: Store> Core<S> {
                 Err(e) => return Err(e),
             };
             let key = (attr.value1.clone(), attr.value2.clone(), attr.attr_type.clone(), attr.category.clone());
-            let duplicate = accepted.contains(&key)
-                || tree.attributes.iter().any(|x| {
+            let duplicate = opts.break_on_duplicate
+                && (accepted.contains(&key) || tree.attributes.iter().any(|x| {
                     !x.deleted
                         && x.object_id == 0
                         && x.value1 == attr.value1
                         && x.value2 == attr.value2
                         && x.attr_type == attr.attr_type
                         && x.category == attr.category
-                });
+                }));
             if duplicate {
                 let e = CoreError::invalid(format!("{path}value"), "A similar attribute already exists for this event.");
                 if single {

@@ -14,6 +14,8 @@ pub const KNOWN: &[(&str, SettingKind, &str)] = &[
     ("MISP.unpublishedprivate", SettingKind::Bool, "false"),
     ("MISP.delegation", SettingKind::Bool, "true"),
     ("MISP.live", SettingKind::Bool, "true"),
+    // fyr publishes synchronously; there is no background job queue to switch on.
+    ("MISP.background_jobs", SettingKind::Bool, "false"),
     ("MISP.baseurl", SettingKind::Text, ""),
     ("MISP.max_correlations_per_event", SettingKind::Int, "5000"),
     ("MISP.default_role", SettingKind::Int, "3"),

@@ -9,7 +9,7 @@
 //! organisations inline ([`Answer`](crate::sets)). The generic
 //! [`Table`](crate::table::Table), with 8-byte directory words and whole
 //! border-and-answer records to search, managed 35 M look-ups/s on the
-//! benchmark's IPv4 data against 55 M/s here (BENCH.md). This is the "/16
+//! benchmark's IPv4 data against 55 M/s here (docs/PERFORMANCE.md). This is the "/16
 //! directory in front of a binary search" that the research note measured
 //! fastest.
 

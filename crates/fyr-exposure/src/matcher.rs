@@ -300,7 +300,7 @@ impl Matcher {
     /// [`lookup_v4`](Self::lookup_v4) for many addresses: appends one set
     /// per address to `out`, in order. The memory loads of neighbouring
     /// addresses overlap, so this is faster than a loop over `lookup_v4`
-    /// (see `BENCH.md`); it allocates only if `out` must grow.
+    /// (see docs/PERFORMANCE.md); it allocates only if `out` must grow.
     pub fn lookup_v4_batch<'m>(&'m self, addrs: &[Ipv4Addr], out: &mut Vec<&'m [OrgId]>) {
         out.reserve(addrs.len());
         let mut keys = [0u32; GROUP];

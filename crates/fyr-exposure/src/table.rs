@@ -10,7 +10,7 @@
 //! for the look-up alone. On the project's machine `prefix-trie` 0.10 did
 //! about a quarter of this structure's rate on the same IPv6 data, and a
 //! sixth of [`Dir16`](crate::dir16)'s on IPv4; `bench_matcher --compare` measures
-//! both and `BENCH.md` has the figures.
+//! both and docs/PERFORMANCE.md has the figures.
 //!
 //! Layout:
 //! - `intervals[i]` holds the first address of interval `i` and its answer;
@@ -313,7 +313,7 @@ fn build_directory<K: Key, V: PartialEq>(intervals: &[Slot<K, V>], empty: &V) ->
     // About two root entries per interval, at most 2^ROOT_MAX.
     let root_bits = (usize::BITS - n.leading_zeros() + 1).clamp(1, K::ROOT_MAX);
     // Nodes have about one entry per border inside them, so realistic
-    // tables need about two words per interval, root included (BENCH.md);
+    // tables need about two words per interval, root included (docs/PERFORMANCE.md);
     // the budget only bounds adversarial ones.
     let budget = (4 * n + (1 << 16)).min(u32::MAX as usize);
     let mut dir = Vec::with_capacity(1 << root_bits);

@@ -53,7 +53,10 @@ async fn add<S: Store + Clone>(cx: &Cx<'_, S>) -> Result<Response, CoreError> {
         return Err(CoreError::invalid("Attribute", "no attributes given"));
     }
     let core = cx.core();
-    let added = core.add_attributes(&cx.actor, &event, inputs).await?;
+    // `breakOnDuplicate:0` allows an attribute equal to one already there.
+    let break_on_duplicate = !matches!(cx.req.named.get("breakOnDuplicate").and_then(Value::as_str), Some("0" | "false"));
+    let opts = fyr_core::attributes::AddOptions { break_on_duplicate };
+    let added = core.add_attributes(&cx.actor, &event, inputs, opts).await?;
     if !many {
         let a = added.added.first().ok_or_else(|| CoreError::Internal("attribute not stored".into()))?;
         return Ok(reply::ok(json!({"Attribute": render(cx, a, true).await?})));
