@@ -17,10 +17,12 @@
 //! * inside a visible event, the owner organisation sees everything; others
 //!   see attributes (and objects) whose distribution is 1, 2, 3 or 5
 //!   (inherit), or 4 with an authorised sharing group — and an attribute in
-//!   an object also needs the object to be visible;
-//! * an attribute or object with distribution 4 whose sharing group the
-//!   viewer is not authorised for is hidden even from the owner
-//!   organisation (MISP's `__attachSharingGroups`).
+//!   an object also needs the object to be visible.
+//!
+//! MISP's event views additionally hide, from the owner organisation, a
+//! distribution-4 element whose sharing group the owner has left, while its
+//! attribute search and `attributes/view` show it. fyr applies the rule above
+//! on every path: the owner organisation sees everything in its own events.
 
 use fyr_store::{Attribute, Col, Cond, Event, Object};
 
@@ -65,16 +67,10 @@ impl Viewer {
         if self.site_admin {
             return Cond::True;
         }
-        let in_no_object = Cond::Eq(Col::AttributeObjectId, 0);
-        let object_ok = Cond::or([in_no_object.clone(), self.element(Col::ObjectDistribution, Col::ObjectSharingGroupId)]);
-        let object_group_ok = Cond::or([in_no_object, self.group_ok(Col::ObjectDistribution, Col::ObjectSharingGroupId)]);
-        Cond::and([
-            Cond::or([
-                Cond::Eq(Col::EventOrgId, self.org_id),
-                Cond::and([self.element(Col::AttributeDistribution, Col::AttributeSharingGroupId), object_ok]),
-            ]),
-            self.group_ok(Col::AttributeDistribution, Col::AttributeSharingGroupId),
-            object_group_ok,
+        let object_ok = Cond::or([Cond::Eq(Col::AttributeObjectId, 0), self.element(Col::ObjectDistribution, Col::ObjectSharingGroupId)]);
+        Cond::or([
+            Cond::Eq(Col::EventOrgId, self.org_id),
+            Cond::and([self.element(Col::AttributeDistribution, Col::AttributeSharingGroupId), object_ok]),
         ])
     }
 
@@ -83,15 +79,7 @@ impl Viewer {
         if self.site_admin {
             return Cond::True;
         }
-        Cond::and([
-            Cond::or([Cond::Eq(Col::EventOrgId, self.org_id), self.element(Col::ObjectDistribution, Col::ObjectSharingGroupId)]),
-            self.group_ok(Col::ObjectDistribution, Col::ObjectSharingGroupId),
-        ])
-    }
-
-    /// Distribution 4 needs an authorised sharing group, whoever looks.
-    fn group_ok(&self, dist: Col, sg: Col) -> Cond {
-        Cond::or([Cond::not(Cond::Eq(dist, DIST_SHARING_GROUP)), Cond::in_list(sg, self.sharing_groups.iter().copied())])
+        Cond::or([Cond::Eq(Col::EventOrgId, self.org_id), self.element(Col::ObjectDistribution, Col::ObjectSharingGroupId)])
     }
 
     /// Attributes the viewer sees anywhere: visible event and visible attribute.

@@ -86,7 +86,13 @@ impl<S: Store> Core<S> {
     /// `attributes/add/{event}`: adds one or several attributes. With
     /// several, the valid ones are stored and the invalid ones reported by
     /// index (MISP's behaviour); a single invalid one is an error.
-    pub async fn add_attributes(&self, actor: &Actor, event_key: &str, inputs: Vec<AttributeIn>, opts: AddOptions) -> CoreResult<AddedAttributes> {
+    pub async fn add_attributes(
+        &self,
+        actor: &Actor,
+        event_key: &str,
+        inputs: Vec<AttributeIn>,
+        opts: AddOptions,
+    ) -> CoreResult<AddedAttributes> {
         actor.require("perm_add")?;
         let event = self.find_event(actor, event_key).await?;
         self.require_modify(actor, &event)?;
@@ -113,14 +119,15 @@ impl<S: Store> Core<S> {
             };
             let key = (attr.value1.clone(), attr.value2.clone(), attr.attr_type.clone(), attr.category.clone());
             let duplicate = opts.break_on_duplicate
-                && (accepted.contains(&key) || tree.attributes.iter().any(|x| {
-                    !x.deleted
-                        && x.object_id == 0
-                        && x.value1 == attr.value1
-                        && x.value2 == attr.value2
-                        && x.attr_type == attr.attr_type
-                        && x.category == attr.category
-                }));
+                && (accepted.contains(&key)
+                    || tree.attributes.iter().any(|x| {
+                        !x.deleted
+                            && x.object_id == 0
+                            && x.value1 == attr.value1
+                            && x.value2 == attr.value2
+                            && x.attr_type == attr.attr_type
+                            && x.category == attr.category
+                    }));
             if duplicate {
                 let e = CoreError::invalid(format!("{path}value"), "A similar attribute already exists for this event.");
                 if single {

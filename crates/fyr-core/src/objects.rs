@@ -213,7 +213,8 @@ impl<S: Store> Core<S> {
                 .ok_or_else(|| CoreError::invalid("object_uuid", "is required"))?,
         };
         let found = self.find_object(actor, &key).await?;
-        self.require_object_modify(actor, &found.event)?;
+        // MISP answers "Invalid object." for objects the caller may not change.
+        self.require_object_modify(actor, &found.event).map_err(|_| CoreError::NotFound("Invalid object.".into()))?;
         let settings = self.settings().await?;
         let env = self.env.clone();
         let new_uuid = move || env.new_uuid();
@@ -228,7 +229,7 @@ impl<S: Store> Core<S> {
             reference.referenced_type = 1;
             reference.referenced_id = o.id;
         } else {
-            return Err(CoreError::invalid("referenced_uuid", "no attribute or object with this uuid in the event"));
+            return Err(CoreError::NotFound("Invalid target.".into()));
         }
         self.check_uuids_free(&[reference.uuid]).await?;
         let write = EventWrite {

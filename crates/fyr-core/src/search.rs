@@ -202,6 +202,22 @@ pub fn deleted_view(v: Option<&Value>) -> DeletedView {
     }
 }
 
+/// `deleted` in restSearch (MISP's `set_filter_deleted`): absent/0 →
+/// exclude deleted; 1/true → only deleted; `[0,1]` → both. (In
+/// `events/view`, `deleted: 1` means "both": see [`deleted_view`].)
+pub fn restsearch_deleted(v: Option<&Value>) -> DeletedView {
+    match v {
+        Some(Value::Array(_)) | None | Some(Value::Null) => deleted_view(v),
+        other => {
+            if deleted_view(other) == DeletedView::Exclude {
+                DeletedView::Exclude
+            } else {
+                DeletedView::Only
+            }
+        }
+    }
+}
+
 fn terms(p: &Map<String, Value>, names: &[&str]) -> Terms {
     let mut t = Terms::default();
     for n in names {
@@ -353,7 +369,7 @@ impl RestSearch {
             date_to: date_param(p, "to", now)?,
             published: opt_bool(p.get("published")),
             to_ids: opt_bool(p.get("to_ids")),
-            deleted: deleted_view(p.get("deleted")),
+            deleted: restsearch_deleted(p.get("deleted")),
             threat_level_ids: id_list(p, "threat_level_id")?,
             event_info: terms(p, &["eventinfo"]),
             sharing_groups: id_list(p, "sharinggroup")?,

@@ -344,10 +344,14 @@ impl<S: Store> Core<S> {
         self.save_sharing_group(actor, &old, &sg, format!("Organisation {} removed from sharing group {}", org.name, sg.name)).await
     }
 
-    /// `sharingGroups/addServer` (an existing member gets the new `all_orgs`).
+    /// `sharingGroups/addServer` (refused for a server already in the group,
+    /// as MISP does; remove it first to change `all_orgs`).
     pub async fn sharing_group_add_server(&self, actor: &Actor, sg_key: &str, server_id: i64, all_orgs: bool) -> CoreResult<SharingGroup> {
         let old = self.editable_sharing_group(actor, sg_key, "Invalid sharing group or no editing rights.").await?;
         check_server("server_id", server_id)?;
+        if old.servers.iter().any(|s| s.server_id == server_id) {
+            return Err(CoreError::Refused("Server is already in the sharing group.".into()));
+        }
         let mut sg = old.clone();
         self.add_members(&mut sg, &[], &[SgServerRef { server_id, all_orgs }]).await?;
         sg.modified = self.now();

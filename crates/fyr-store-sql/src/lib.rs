@@ -12,6 +12,7 @@
 //! drift; the conformance suite in `tests/it` runs every method on both.
 
 mod events;
+mod exposure;
 mod identity;
 mod rowext;
 mod search;
@@ -146,5 +147,11 @@ impl SqlStore {
 }
 
 /// Migrations are embedded in the binary; each backend has its own DDL.
-const SQLITE_MIGRATIONS: [(i64, &str, &str); 1] = [(1, "core", include_str!("../migrations/sqlite/0001_core.sql"))];
-const POSTGRES_MIGRATIONS: [(i64, &str, &str); 1] = [(1, "core", include_str!("../migrations/postgres/0001_core.sql"))];
+const SQLITE_MIGRATIONS: [(i64, &str, &str); 2] = [
+    (1, "core", include_str!("../migrations/sqlite/0001_core.sql")),
+    (2, "exposure", include_str!("../migrations/sqlite/0002_exposure.sql")),
+];
+const POSTGRES_MIGRATIONS: [(i64, &str, &str); 2] = [
+    (1, "core", include_str!("../migrations/postgres/0001_core.sql")),
+    (2, "exposure", include_str!("../migrations/postgres/0002_exposure.sql")),
+];

@@ -5,11 +5,13 @@
 //! Nothing here does IO; `fyr-store-sql` is the only crate with SQL.
 
 pub mod cond;
+pub mod exposure;
 pub mod query;
 pub mod rows;
 pub mod write;
 
 pub use cond::{Col, Cond};
+pub use exposure::*;
 pub use query::*;
 pub use rows::*;
 pub use write::*;
@@ -86,9 +88,9 @@ pub struct KeyOwner {
 /// The storage operations fyr needs, split by capability. Every method is
 /// atomic: writes happen in one transaction, and writes that carry an
 /// [`AuditEntry`] store it in the same transaction.
-pub trait Store: IdentityStore + SharingStore + EventStore + SearchStore + Send + Sync + 'static {}
+pub trait Store: IdentityStore + SharingStore + EventStore + SearchStore + ExposureStore + Send + Sync + 'static {}
 
-impl<T> Store for T where T: IdentityStore + SharingStore + EventStore + SearchStore + Send + Sync + 'static {}
+impl<T> Store for T where T: IdentityStore + SharingStore + EventStore + SearchStore + ExposureStore + Send + Sync + 'static {}
 
 /// Settings, organisations, roles, users, API keys and the audit log.
 #[async_trait::async_trait]

@@ -108,9 +108,6 @@ impl Reference<'_> {
     fn elem_shared(&self, org: usize, x: &ElemSpec) -> bool {
         matches!(x.distribution, 1 | 2 | 3 | 5) || (x.distribution == 4 && self.sg_authorised(org, x.sg))
     }
-    fn group_ok(&self, org: usize, x: &ElemSpec) -> bool {
-        x.distribution != 4 || self.sg_authorised(org, x.sg)
-    }
     fn sees_attribute(&self, viewer: Option<usize>, e: &EventSpec, a: &ElemSpec, object: Option<&ElemSpec>) -> bool {
         if !self.sees_event(viewer, e) {
             return false;
@@ -118,7 +115,7 @@ impl Reference<'_> {
         let Some(org) = viewer else { return true };
         let owner = e.owner == org;
         let shared = self.elem_shared(org, a) && object.is_none_or(|o| self.elem_shared(org, o));
-        (owner || shared) && self.group_ok(org, a) && object.is_none_or(|o| self.group_ok(org, o))
+        owner || shared
     }
 }
 

@@ -61,6 +61,30 @@ async fn add<S: Store + Clone>(cx: &Cx<'_, S>) -> Result<Response, CoreError> {
         let a = added.added.first().ok_or_else(|| CoreError::Internal("attribute not stored".into()))?;
         return Ok(reply::ok(json!({"Attribute": render(cx, a, true).await?})));
     }
+    let errors_by_index = |errors: &[(usize, CoreError)]| {
+        let mut out = Map::new();
+        for (i, e) in errors {
+            let detail = match e {
+                CoreError::Invalid { field, message } => json!({ field.clone(): [message] }),
+                other => Value::String(other.to_string()),
+            };
+            out.insert(format!("attribute_{i}"), detail);
+        }
+        Value::Object(out)
+    };
+    if added.added.is_empty() {
+        // Nothing could be added: MISP answers with its save-failure shape.
+        return Ok(reply::json_with(
+            axum::http::StatusCode::FORBIDDEN,
+            &json!({
+                "saved": false,
+                "name": "Could not add Attribute",
+                "message": "Could not add Attribute",
+                "url": cx.url(),
+                "errors": errors_by_index(&added.errors),
+            }),
+        ));
+    }
     let mut list = Vec::with_capacity(added.added.len());
     for a in &added.added {
         list.push(render(cx, a, true).await?);
@@ -68,11 +92,7 @@ async fn add<S: Store + Clone>(cx: &Cx<'_, S>) -> Result<Response, CoreError> {
     let mut out = Map::new();
     out.insert("Attribute".into(), Value::Array(list));
     if !added.errors.is_empty() {
-        let mut errors = Map::new();
-        for (i, e) in &added.errors {
-            errors.insert(format!("attribute_{i}"), Value::String(e.to_string()));
-        }
-        out.insert("errors".into(), Value::Object(errors));
+        out.insert("errors".into(), errors_by_index(&added.errors));
     }
     Ok(reply::ok(Value::Object(out)))
 }
