@@ -37,6 +37,7 @@
 //! - Every rule is checked by property tests against a linear scan
 //!   (`tests/it/naive.rs`).
 
+pub mod advice;
 mod dir16;
 mod error;
 mod host;
