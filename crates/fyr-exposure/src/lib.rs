@@ -42,6 +42,7 @@ mod dir16;
 mod error;
 mod host;
 mod matcher;
+pub mod notice;
 mod overlap;
 mod sets;
 mod shared;
