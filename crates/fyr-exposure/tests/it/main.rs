@@ -1,7 +1,9 @@
 //! The crate's one integration-test binary.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod advice;
 mod naive;
+mod notice;
 mod overlaps;
 mod prop;
 mod rules;
