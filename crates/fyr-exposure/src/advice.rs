@@ -397,7 +397,7 @@ static ENTRIES: &[Entry] = &[
             why: "Telnet skickar lösenord okrypterat, och många enheter har kvar tillverkarens standardlösenord. Botnät, till exempel Mirai, tar över sådana enheter automatiskt och använder dem för att angripa andra.",
             actions: &[
                 "Stäng av Telnet på enheten, eller blockera porten mot internet (oftast TCP 23 och 2323).",
-                "Om enheten måste styras på distans: använd SSH i stället, och bara från ert eget nät eller via VPN.",
+                "Om enheten måste styras på distans: använd SSH (en krypterad tjänst för fjärrinloggning) i stället, och bara från ert eget nät eller via VPN (en krypterad tunnel in till ert nät).",
                 "Byt standardlösenord mot långa, unika lösenord.",
                 "Uppdatera enhetens programvara (firmware). Byt ut enheter som inte längre får uppdateringar.",
                 "Om enheten tillhör er internetleverantör: be dem stänga tjänsten.",
@@ -410,7 +410,7 @@ static ENTRIES: &[Entry] = &[
             why: "Telnet sends passwords unencrypted, and many devices still have the maker's default password. Botnets such as Mirai take over such devices automatically and use them to attack others.",
             actions: &[
                 "Turn off Telnet on the device, or block the port to the internet (usually TCP 23 and 2323).",
-                "If the device must be managed remotely, use SSH instead, and only from your own network or through a VPN.",
+                "If the device must be managed remotely, use SSH (an encrypted remote-login service) instead, and only from your own network or through a VPN (an encrypted tunnel into your network).",
                 "Replace default passwords with long, unique ones.",
                 "Update the device's software (firmware). Replace devices that no longer get updates.",
                 "If the device belongs to your internet provider, ask them to turn the service off.",
@@ -848,7 +848,7 @@ static ENTRIES: &[Entry] = &[
             what: "En server hos er visar Kubernetes API mot internet. Det är gränssnittet som styr ett kluster av containrar (paketerade applikationer).",
             why: "Om gränssnittet tillåter anonym åtkomst eller har en känd säkerhetslucka kan en angripare ta över hela klustret. Även när inloggning krävs avslöjar det version och andra uppgifter som underlättar angrepp.",
             actions: &[
-                "Begränsa åtkomsten till gränssnittet (oftast TCP 6443 eller 443) till era egna nät eller VPN.",
+                "Begränsa åtkomsten till gränssnittet (oftast TCP 6443 eller 443) till era egna nät eller till VPN (en krypterad tunnel in till ert nät).",
                 "Kontrollera att anonym åtkomst är avstängd och att behörigheterna (RBAC) är så snäva som möjligt.",
                 "Uppdatera Kubernetes till en version som får säkerhetsuppdateringar.",
                 "Fråga er moln- eller driftleverantör om hjälp om de driver klustret.",
@@ -860,7 +860,7 @@ static ENTRIES: &[Entry] = &[
             what: "A server of yours exposes the Kubernetes API to the internet. This is the interface that controls a cluster of containers (packaged applications).",
             why: "If the interface allows anonymous access or has a known flaw, an attacker can take over the whole cluster. Even when login is required, it reveals the version and other details that make attacks easier.",
             actions: &[
-                "Restrict access to the interface (usually TCP 6443 or 443) to your own networks or a VPN.",
+                "Restrict access to the interface (usually TCP 6443 or 443) to your own networks or a VPN (an encrypted tunnel into your network).",
                 "Check that anonymous access is turned off and that permissions (RBAC) are as narrow as possible.",
                 "Update Kubernetes to a version that still gets security updates.",
                 "Ask your cloud or operations provider for help if they run the cluster.",
@@ -878,7 +878,7 @@ static ENTRIES: &[Entry] = &[
             actions: &[
                 "Koppla bort enheten från internet, eller blockera den i brandväggen, nu.",
                 "Ta reda på vem som ansvarar för anläggningen. Ofta är det en extern leverantör av fastighets- eller processautomation.",
-                "Ordna leverantörens fjärråtkomst via VPN med tvåfaktorsinloggning, och helst bara när den behövs.",
+                "Ordna leverantörens fjärråtkomst via VPN (en krypterad tunnel in till ert nät) med tvåfaktorsinloggning, och helst bara när den behövs.",
                 "Kontrollera att inga inställningar har ändrats, och uppdatera enhetens programvara.",
                 "Kontakta CERT-SE direkt om ni misstänker att någon har påverkat anläggningen.",
             ],
@@ -891,7 +891,7 @@ static ENTRIES: &[Entry] = &[
             actions: &[
                 "Disconnect the device from the internet, or block it in the firewall, now.",
                 "Find out who is responsible for the installation. Often it is an outside supplier of building or process automation.",
-                "Give the supplier remote access through a VPN with two-factor login, preferably only when needed.",
+                "Give the supplier remote access through a VPN (an encrypted tunnel into your network) with two-factor login, preferably only when needed.",
                 "Check that no settings have been changed, and update the device's software.",
                 "Contact CERT-SE at once if you suspect someone has interfered with the installation.",
             ],
@@ -903,7 +903,7 @@ static ENTRIES: &[Entry] = &[
         types: &["scan_isakmp"],
         sv: Advice {
             title: "VPN-enhet med sårbar IKE-tjänst (ISAKMP)",
-            what: "En VPN-enhet hos er, till exempel en brandvägg eller router, svarar på IKE (ISAKMP) på ett sätt som tyder på en känd säkerhetslucka. IKE är det protokoll som sätter upp krypterade VPN-tunnlar.",
+            what: "En enhet hos er för VPN (krypterade tunnlar in till ert nät), till exempel en brandvägg eller router, svarar på IKE (ISAKMP) på ett sätt som tyder på en känd säkerhetslucka. IKE är det protokoll som sätter upp tunnlarna.",
             why: "Vissa äldre enheter kan läcka innehåll ur minnet, till exempel lösenord eller nycklar, till den som skickar ett särskilt utformat paket. Svaret kan också användas för att förstärka överbelastningsattacker (DDoS).",
             actions: &[
                 "Ta reda på tillverkare och modell, och läs tillverkarens säkerhetsmeddelanden.",
@@ -915,7 +915,7 @@ static ENTRIES: &[Entry] = &[
         },
         en: Advice {
             title: "VPN device with a vulnerable IKE service (ISAKMP)",
-            what: "A VPN device of yours, such as a firewall or router, answers IKE (ISAKMP) in a way that points to a known security flaw. IKE is the protocol that sets up encrypted VPN tunnels.",
+            what: "A device of yours for VPN (encrypted tunnels into your network), such as a firewall or router, answers IKE (ISAKMP) in a way that points to a known security flaw. IKE is the protocol that sets up the tunnels.",
             why: "Some older devices can leak memory contents, such as passwords or keys, to anyone who sends a specially crafted packet. The answer can also be used to amplify denial-of-service (DDoS) attacks.",
             actions: &[
                 "Find out the make and model, and read the vendor's security advisories.",
@@ -1015,7 +1015,7 @@ static ENTRIES: &[Entry] = &[
         types: &["scan_http_vulnerable"],
         sv: Advice {
             title: "Webbtjänst med känd allvarlig sårbarhet",
-            what: "En webbtjänst hos er kör programvara med en känd, allvarlig säkerhetslucka. Det kan vara en webbserver, en VPN-portal, en brandvägg eller en annan enhet med webbgränssnitt. Fälten ”tag” och ”detail” i bilagan (CSV-filen) anger ofta vilken sårbarhet det gäller, till exempel med ett CVE-nummer (ett löpnummer för kända sårbarheter).",
+            what: "En webbtjänst hos er kör programvara med en känd, allvarlig säkerhetslucka. Det kan vara en webbserver, en VPN-portal (inloggningen för distansarbete), en brandvägg eller en annan enhet med webbgränssnitt. Fälten ”tag” och ”detail” i bilagan (CSV-filen) anger ofta vilken sårbarhet det gäller, till exempel med ett CVE-nummer (ett löpnummer för kända sårbarheter).",
             why: "Sårbarheter av det här slaget utnyttjas ofta, ibland inom några dagar efter att de har blivit kända. En angripare kan ta över enheten och använda den för att ta sig vidare in i ert nät.",
             actions: &[
                 "Installera tillverkarens säkerhetsuppdatering nu, eller tillverkarens tillfälliga lösning om uppdateringen inte finns än.",
@@ -1028,7 +1028,7 @@ static ENTRIES: &[Entry] = &[
         },
         en: Advice {
             title: "Web service with a known serious vulnerability",
-            what: "A web service of yours runs software with a known, serious security flaw. It may be a web server, a VPN portal, a firewall or another device with a web interface. The \"tag\" and \"detail\" fields in the attachment (the CSV file) often name the vulnerability, for example by a CVE number (a running number for known vulnerabilities).",
+            what: "A web service of yours runs software with a known, serious security flaw. It may be a web server, a VPN portal (the login for remote work), a firewall or another device with a web interface. The \"tag\" and \"detail\" fields in the attachment (the CSV file) often name the vulnerability, for example by a CVE number (a running number for known vulnerabilities).",
             why: "Vulnerabilities like this are often exploited, sometimes within days of becoming known. An attacker can take over the device and use it to move further into your network.",
             actions: &[
                 "Install the vendor's security update now, or the vendor's workaround if no update exists yet.",

@@ -229,13 +229,16 @@ pub fn email(ctx: &NoticeContext, findings: &[FindingView]) -> RenderedEmail {
     let subject = subject(ctx, &plan, words);
     let text_body = text_body(ctx, &plan, words);
     let html_body = html_body(ctx, &plan, words, &subject);
-    RenderedEmail { subject, text_body, html_body, csv_attachment: csv_attachment(ctx, findings) }
+    RenderedEmail { subject, text_body, html_body, csv_attachment: attachment(ctx, &plan) }
 }
 
 /// The CSV attachment alone: one row per finding, in the e-mail's order
 /// (open findings by group, then resolved ones).
 pub fn csv_attachment(ctx: &NoticeContext, findings: &[FindingView]) -> CsvAttachment {
-    let plan = Plan::new(findings);
+    attachment(ctx, &Plan::new(findings))
+}
+
+fn attachment(ctx: &NoticeContext, plan: &Plan<'_>) -> CsvAttachment {
     let ordered: Vec<&FindingView> = plan.in_order().collect();
     let filename = match utc(ctx.generated_at) {
         Some(t) => format!("fyr-exposure-{:04}{:02}{:02}T{:02}{:02}Z.csv", t.year(), u8::from(t.month()), t.day(), t.hour(), t.minute()),

@@ -220,3 +220,43 @@ fn the_generic_text_says_what_to_do() {
     }
     assert!(std::ptr::eq(advice::advice("no_such_type", Language::Sv), advice::generic(Language::Sv)));
 }
+
+/// Acronyms a non-specialist may not know. Each text stands alone in a
+/// notice, so after the headline the first use of one is explained: it is
+/// inside parentheses after the plain words ("överbelastningsattacker
+/// (DDoS)"), or the explanation follows in parentheses ("VPN (en krypterad
+/// tunnel …)", "CVE-nummer (ett löpnummer …)").
+#[test]
+fn acronyms_are_explained_at_first_use() {
+    const ACRONYMS: [&str; 7] = ["VPN", "DDoS", "CVE", "IMY", "NLA", "NAS", "RBAC"];
+    let types: Vec<&str> = advised_types().chain(["scan_example_vulnerable", "no_such_type"]).collect();
+    for t in types {
+        for lang in Language::ALL {
+            let a = advice::advice(t, lang);
+            let body = std::iter::once(a.what).chain([a.why]).chain(a.actions.iter().copied()).collect::<Vec<_>>().join(" ");
+            for acronym in ACRONYMS {
+                let Some(at) = find_word(&body, acronym) else { continue };
+                let before = &body[..at];
+                let inside_parentheses = before.rfind('(').is_some_and(|open| before.rfind(')').is_none_or(|close| close < open));
+                let after = &body[at + acronym.len()..];
+                // Or after a compound or one following word: "CVE-nummer (", "CVE number (".
+                let after_word =
+                    after.strip_prefix(['-', ' ']).map_or(after, |rest| rest.trim_start_matches(|c: char| c.is_alphanumeric()));
+                assert!(
+                    inside_parentheses || after.starts_with(" (") || after_word.starts_with(" ("),
+                    "{t} ({lang}): {acronym} is not explained at its first use: …{}…",
+                    &body[at.saturating_sub(60)..(at + 60).min(body.len())]
+                );
+            }
+        }
+    }
+}
+
+/// Byte offset of `word` where it is not part of a longer word.
+fn find_word(text: &str, word: &str) -> Option<usize> {
+    text.match_indices(word).map(|(i, _)| i).find(|&i| {
+        let before_ok = text[..i].chars().next_back().is_none_or(|c| !c.is_alphanumeric());
+        let after_ok = text[i + word.len()..].chars().next().is_none_or(|c| !c.is_alphanumeric());
+        before_ok && after_ok
+    })
+}
