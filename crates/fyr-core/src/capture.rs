@@ -31,6 +31,18 @@ pub fn check_len(field: &str, s: &str, max: usize) -> CoreResult<()> {
     Ok(())
 }
 
+/// Cuts a string to at most `max` bytes (on a character boundary).
+pub fn clip_text(s: &str, max: usize) -> String {
+    if s.len() <= max {
+        return s.to_string();
+    }
+    let mut end = max;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    s[..end].to_string()
+}
+
 /// A uuid as given (any case), stored lower-case.
 pub fn parse_uuid(field: &str, s: &str) -> CoreResult<Uuid> {
     Uuid::parse_str(s.trim()).map_err(|_| CoreError::invalid(field, format!("{s:?} is not a valid UUID")))

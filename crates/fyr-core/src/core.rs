@@ -17,6 +17,8 @@ pub struct Core<S: Store> {
     pub store: S,
     pub env: Arc<dyn Env>,
     pub pepper: Pepper,
+    /// Exposure notifications: configuration and the current matcher.
+    pub exposure: Arc<crate::exposure::ExposureState>,
 }
 
 /// TLP tags created on a fresh instance, with their customary colours.
@@ -107,7 +109,13 @@ pub enum BootstrapOutcome {
 
 impl<S: Store> Core<S> {
     pub fn new(store: S, env: Arc<dyn Env>, pepper: Pepper) -> Core<S> {
-        Core { store, env, pepper }
+        Core { store, env, pepper, exposure: Arc::new(crate::exposure::ExposureState::default()) }
+    }
+
+    /// A core with exposure configuration (schema, severities, links).
+    pub fn with_exposure(mut self, config: crate::exposure::ExposureConfig) -> Core<S> {
+        self.exposure = Arc::new(crate::exposure::ExposureState::new(config));
+        self
     }
 
     pub fn now(&self) -> i64 {

@@ -13,6 +13,7 @@ pub mod core;
 pub mod env;
 pub mod error;
 pub mod events;
+pub mod exposure;
 pub mod objects;
 pub mod roles;
 pub mod search;

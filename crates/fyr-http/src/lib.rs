@@ -2,6 +2,8 @@
 //! `fyr-core`; this crate never runs SQL and is the only one that knows
 //! HTTP status codes.
 
+pub mod api;
+pub mod dns;
 pub mod misp;
 
 use axum::Router;
@@ -20,12 +22,34 @@ pub struct HttpConfig {
     pub base_path: String,
     /// Proxies whose `X-Forwarded-For` is trusted for the client address.
     pub trusted_proxies: Vec<IpAddr>,
+    /// Largest exposure file accepted by upload, in bytes (streamed, not buffered).
+    pub max_import: u64,
+    /// DNS server for domain verification; the system's resolver when `None`.
+    pub dns_server: Option<SocketAddr>,
 }
 
 impl Default for HttpConfig {
     fn default() -> Self {
-        HttpConfig { max_body: 64 * 1024 * 1024, base_path: String::new(), trusted_proxies: Vec::new() }
+        HttpConfig {
+            max_body: 64 * 1024 * 1024,
+            base_path: String::new(),
+            trusted_proxies: Vec::new(),
+            max_import: 4 * 1024 * 1024 * 1024,
+            dns_server: None,
+        }
     }
+}
+
+/// The client's address: the peer, or the first `X-Forwarded-For` entry
+/// when the peer is a configured trusted proxy.
+pub(crate) fn client_ip(config: &HttpConfig, peer: IpAddr, headers: &axum::http::HeaderMap) -> IpAddr {
+    if config.trusted_proxies.contains(&peer)
+        && let Some(first) = headers.get("x-forwarded-for").and_then(|h| h.to_str().ok()).and_then(|f| f.split(',').next())
+        && let Ok(ip) = first.trim().parse()
+    {
+        return ip;
+    }
+    peer
 }
 
 /// Shared state of all handlers.
@@ -42,7 +66,10 @@ impl<S: Store + Clone> Clone for AppState<S> {
 
 /// The application's router.
 pub fn router<S: Store + Clone>(state: AppState<S>) -> Router {
-    Router::new().fallback(misp::dispatch::<S>).with_state(state)
+    let base = state.config.base_path.clone();
+    let app = Router::new().nest("/api/v1/exposure", api::exposure::routes::<S>()).nest("/exposure", api::exposure::public_routes::<S>());
+    let app = if base.is_empty() { app } else { Router::new().nest(&base, app) };
+    app.fallback(misp::dispatch::<S>).with_state(state)
 }
 
 /// Serves until `shutdown` resolves.

@@ -650,28 +650,39 @@ impl ExposureStore for SqlStore {
         &self,
         import_id: i64,
         source_id: i64,
-        kind: &str,
+        kind: Option<&str>,
         threshold: i64,
         now: i64,
     ) -> StoreResult<(i64, i64, i64)> {
+        let dialect = self.dialect();
+        let scope = |sql: &mut Sql| {
+            sql.push(" source_id = ").bind_i64(source_id);
+            if let Some(k) = kind {
+                sql.push(" AND kind = ").bind_text(k);
+            }
+        };
+        let mut miss = Sql::new(dialect, "UPDATE exposure_findings SET missing = missing + 1, state = CASE WHEN missing + 1 >= ");
+        miss.bind_i64(threshold).push(" THEN 'resolved' ELSE state END, resolved_at = CASE WHEN missing + 1 >= ").bind_i64(threshold);
+        miss.push(" THEN ").bind_i64(now).push(" ELSE resolved_at END, notify_pending = CASE WHEN missing + 1 >= ").bind_i64(threshold);
+        miss.push(" THEN TRUE ELSE notify_pending END WHERE");
+        scope(&mut miss);
+        miss.push(" AND last_import_id <> ").bind_i64(import_id).push(" AND state <> 'resolved'");
+        let mut count = Sql::new(dialect, "SELECT SUM(CASE WHEN last_import_id = ");
+        count
+            .bind_i64(import_id)
+            .push(" AND state = 'new' THEN 1 ELSE 0 END) AS created, SUM(CASE WHEN last_import_id = ")
+            .bind_i64(import_id);
+        count
+            .push(" AND state = 'reopened' THEN 1 ELSE 0 END) AS reopened, SUM(CASE WHEN state = 'resolved' AND resolved_at = ")
+            .bind_i64(now);
+        count.push(" AND last_import_id <> ").bind_i64(import_id).push(" THEN 1 ELSE 0 END) AS resolved FROM exposure_findings WHERE");
+        scope(&mut count);
         with_pool!(self, p => {
             let mut tx = p.begin().await.map_err(db_err)?;
-            let r = sqlx::query("UPDATE exposure_findings SET missing = missing + 1, \
-                 state = CASE WHEN missing + 1 >= $1 THEN 'resolved' ELSE state END, \
-                 resolved_at = CASE WHEN missing + 1 >= $1 THEN $2 ELSE resolved_at END, \
-                 notify_pending = CASE WHEN missing + 1 >= $1 THEN TRUE ELSE notify_pending END \
-                 WHERE source_id = $3 AND kind = $4 AND last_import_id <> $5 AND state <> 'resolved'")
-                .bind(threshold).bind(now).bind(source_id).bind(kind).bind(import_id)
-                .execute(&mut *tx).await.map_err(db_err)?;
-            let _ = r;
-            let row = sqlx::query("SELECT \
-                 (SELECT COUNT(*) FROM exposure_findings WHERE source_id = $1 AND kind = $2 AND last_import_id = $3 AND state = 'new') AS created, \
-                 (SELECT COUNT(*) FROM exposure_findings WHERE source_id = $1 AND kind = $2 AND last_import_id = $3 AND state = 'reopened') AS reopened, \
-                 (SELECT COUNT(*) FROM exposure_findings WHERE source_id = $1 AND kind = $2 AND state = 'resolved' AND resolved_at = $4 AND last_import_id <> $3) AS resolved")
-                .bind(source_id).bind(kind).bind(import_id).bind(now)
-                .fetch_one(&mut *tx).await.map_err(db_err)?;
+            bind_args!(sqlx::query(&miss.text), miss.args).execute(&mut *tx).await.map_err(db_err)?;
+            let row = bind_args!(sqlx::query(&count.text), count.args).fetch_one(&mut *tx).await.map_err(db_err)?;
             tx.commit().await.map_err(db_err)?;
-            Ok((row.i64("created")?, row.i64("reopened")?, row.i64("resolved")?))
+            Ok((row.opt_i64("created")?.unwrap_or(0), row.opt_i64("reopened")?.unwrap_or(0), row.opt_i64("resolved")?.unwrap_or(0)))
         })
     }
 
@@ -704,6 +715,17 @@ impl ExposureStore for SqlStore {
         with_pool!(self, p => {
             let row = sqlx::query(&sql).bind(id).fetch_optional(p).await.map_err(db_err)?;
             row.map(|r| finding_from(&r)).transpose()
+        })
+    }
+
+    async fn pending_notifications(&self, after_id: i64, limit: u64) -> StoreResult<Vec<PendingFinding>> {
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        with_pool!(self, p => {
+            let rows = sqlx::query("SELECT id, org_id, severity, state FROM exposure_findings WHERE notify_pending = $1 AND id > $2 ORDER BY id LIMIT $3")
+                .bind(true).bind(after_id).bind(limit).fetch_all(p).await.map_err(db_err)?;
+            rows.iter()
+                .map(|r| Ok(PendingFinding { id: r.i64("id")?, org_id: r.i64("org_id")?, severity: r.i64("severity")?, state: r.text("state")? }))
+                .collect()
         })
     }
 

@@ -227,6 +227,15 @@ pub struct Delivery {
     pub sent_at: i64,
 }
 
+/// A finding waiting to be told, in the few fields planning needs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PendingFinding {
+    pub id: i64,
+    pub org_id: i64,
+    pub severity: i64,
+    pub state: String,
+}
+
 /// Which findings to list.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct FindingFilter {
@@ -309,7 +318,8 @@ pub trait ExposureStore {
     /// within the slice). A resolved finding seen again is reopened.
     async fn upsert_findings(&self, import_id: i64, findings: &[FindingUpsert]) -> StoreResult<()>;
     async fn upsert_unmatched(&self, import_id: i64, records: &[UnmatchedUpsert]) -> StoreResult<()>;
-    /// After an import of `source_id`/`kind`: findings it did not contain
+    /// After an import of `source_id` (and of report type `kind` when the
+    /// source sends one report type per file): findings it did not contain
     /// count one more miss; those missing from `threshold` consecutive
     /// imports are resolved. Returns (newly created, reopened, resolved) by
     /// this import.
@@ -317,13 +327,15 @@ pub trait ExposureStore {
         &self,
         import_id: i64,
         source_id: i64,
-        kind: &str,
+        kind: Option<&str>,
         threshold: i64,
         now: i64,
     ) -> StoreResult<(i64, i64, i64)>;
     async fn findings(&self, f: &FindingFilter) -> StoreResult<Vec<Finding>>;
     async fn count_findings(&self, f: &FindingFilter) -> StoreResult<u64>;
     async fn finding(&self, id: i64) -> StoreResult<Option<Finding>>;
+    /// Findings waiting to be told, by id (keyset paging).
+    async fn pending_notifications(&self, after_id: i64, limit: u64) -> StoreResult<Vec<PendingFinding>>;
     /// Marks findings as told about (queued for delivery) at `now`.
     async fn mark_notified(&self, ids: &[i64], now: i64) -> StoreResult<()>;
     async fn finding_counts(&self, group: FindingGroup) -> StoreResult<Vec<FindingCount>>;

@@ -110,6 +110,10 @@ impl TestServer {
         config.listen = SocketAddr::from(([127, 0, 0, 1], 0));
         config.admin_key = Some(ADMIN_KEY.to_string());
         config.max_connections = 4;
+        // Shadowserver's schema, when the environment names it; background
+        // workers off (tests drive imports and notifications themselves).
+        config.exposure.schema = std::env::var_os("FYR_SHADOWSERVER_SCHEMA").map(Into::into);
+        config.exposure.workers = false;
         adjust(&mut config);
         let running = fyr::start(config).await?;
         let addr = running.addr;
@@ -192,6 +196,18 @@ impl Client {
         Ok(Reply { status, headers, text })
     }
 
+    pub async fn delete(&self, path: &str) -> Result<Reply> {
+        self.request(reqwest::Method::DELETE, path, None).await
+    }
+
+    pub async fn put(&self, path: &str, body: &Value) -> Result<Reply> {
+        self.request(reqwest::Method::PUT, path, Some(body)).await
+    }
+
+    pub async fn patch(&self, path: &str, body: &Value) -> Result<Reply> {
+        self.request(reqwest::Method::PATCH, path, Some(body)).await
+    }
+
     pub async fn get(&self, path: &str) -> Result<Reply> {
         self.request(reqwest::Method::GET, path, None).await
     }
@@ -206,10 +222,15 @@ impl Client {
 
     /// POST a raw body (for malformed-input tests).
     pub async fn post_raw(&self, path: &str, body: Vec<u8>) -> Result<Reply> {
+        self.request_raw(reqwest::Method::POST, path, body).await
+    }
+
+    /// Any method with a raw body.
+    pub async fn request_raw(&self, method: reqwest::Method, path: &str, body: Vec<u8>) -> Result<Reply> {
         let url = format!("{}/{}", self.base, path.trim_start_matches('/'));
         let r = self
             .http
-            .post(&url)
+            .request(method, &url)
             .header("Authorization", &self.key)
             .header("Accept", "application/json")
             .header("Content-Type", "application/json")

@@ -62,6 +62,43 @@ pub struct Config {
     pub pepper: Option<Vec<u8>>,
     pub http: HttpConfig,
     pub max_connections: u32,
+    pub exposure: ExposureFiles,
+}
+
+/// Exposure notifications: files to read and where notices go.
+#[derive(Debug, Clone)]
+pub struct ExposureFiles {
+    /// Shadowserver's report schema (`reports.json`).
+    pub schema: Option<PathBuf>,
+    /// Shadowserver's default severities (`severity.md`); default: beside the schema.
+    pub severity: Option<PathBuf>,
+    /// A directory watched for report files (`<inbox>/<source>/<file>`).
+    pub inbox: Option<PathBuf>,
+    /// `smtp://host:port` (with `?tls=required` for STARTTLS) or `smtps://host:port`.
+    pub smtp_url: Option<String>,
+    pub mail_from: String,
+    /// This instance's public base URL, for links in notices; default `http://<listen>`.
+    pub public_url: Option<String>,
+    pub sender_name: String,
+    /// Run the background workers (imports from the inbox, notifications).
+    pub workers: bool,
+    pub worker_interval: std::time::Duration,
+}
+
+impl Default for ExposureFiles {
+    fn default() -> Self {
+        ExposureFiles {
+            schema: None,
+            severity: None,
+            inbox: None,
+            smtp_url: None,
+            mail_from: "fyr <fyr@localhost>".to_string(),
+            public_url: None,
+            sender_name: "fyr".to_string(),
+            workers: true,
+            worker_interval: std::time::Duration::from_secs(15),
+        }
+    }
 }
 
 impl Config {
@@ -77,6 +114,7 @@ impl Config {
             pepper: None,
             http: HttpConfig::default(),
             max_connections: 8,
+            exposure: ExposureFiles::default(),
         }
     }
 }
@@ -124,12 +162,44 @@ pub async fn open_store(config: &Config) -> Result<SqlStore> {
         .with_context(|| "cannot open the database")
 }
 
+/// Reads the exposure schema and severity table named in the configuration.
+pub fn exposure_config(config: &Config, public_url: &str) -> Result<fyr_core::exposure::ExposureConfig> {
+    use fyr_formats::exposure::{ShadowserverSchema, parse_severity_table};
+    let f = &config.exposure;
+    let schema = match &f.schema {
+        Some(p) => {
+            let file = std::fs::File::open(p).with_context(|| format!("cannot read the Shadowserver schema {}", p.display()))?;
+            Some(
+                ShadowserverSchema::from_reader(std::io::BufReader::new(file))
+                    .with_context(|| format!("{} is not a report schema", p.display()))?,
+            )
+        }
+        None => None,
+    };
+    let severity_path =
+        f.severity.clone().or_else(|| f.schema.as_ref().and_then(|p| p.parent().map(|d| d.join("severity.md"))).filter(|p| p.exists()));
+    let severities = match &severity_path {
+        Some(p) => {
+            let text = std::fs::read_to_string(p).with_context(|| format!("cannot read {}", p.display()))?;
+            parse_severity_table(&text).with_context(|| format!("{} is not a severity table", p.display()))?
+        }
+        None => Default::default(),
+    };
+    Ok(fyr_core::exposure::ExposureConfig {
+        schema,
+        severities,
+        public_url: public_url.trim_end_matches('/').to_string(),
+        sender_name: f.sender_name.clone(),
+    })
+}
+
 /// The core with the real environment.
 pub async fn open_core(config: &Config) -> Result<Core<SqlStore>> {
     std::fs::create_dir_all(&config.data_dir).with_context(|| format!("cannot create {}", config.data_dir.display()))?;
     let pepper = load_pepper(config)?;
     let store = open_store(config).await?;
-    Ok(Core::new(store, Arc::new(SystemEnv), pepper))
+    let public_url = config.exposure.public_url.clone().unwrap_or_else(|| format!("http://{}", config.listen));
+    Ok(Core::new(store, Arc::new(SystemEnv), pepper).with_exposure(exposure_config(config, &public_url)?))
 }
 
 /// What starting did about the admin's key.
@@ -189,6 +259,7 @@ pub struct Running {
     pub admin_key: AdminKey,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     task: tokio::task::JoinHandle<std::io::Result<()>>,
+    workers: Option<(tokio::sync::watch::Sender<bool>, tokio::task::JoinHandle<()>)>,
     pub core: Core<SqlStore>,
 }
 
@@ -198,6 +269,10 @@ impl Running {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }
+        if let Some((stop, task)) = self.workers.take() {
+            let _ = stop.send(true);
+            let _ = task.await;
+        }
         self.task.await.context("server task panicked")??;
         self.core.store.close().await;
         Ok(())
@@ -205,15 +280,29 @@ impl Running {
 }
 
 /// Opens everything and starts serving on `config.listen` (port 0 picks one).
-pub async fn start(config: Config) -> Result<Running> {
-    let core = open_core(&config).await?;
-    let admin_key = bootstrap(&core, &config).await?;
+pub async fn start(mut config: Config) -> Result<Running> {
     let listener = tokio::net::TcpListener::bind(config.listen).await.with_context(|| format!("cannot listen on {}", config.listen))?;
     let addr = listener.local_addr()?;
+    // Links in notices point here unless a public URL is configured.
+    config.listen = addr;
+    let core = open_core(&config).await?;
+    let admin_key = bootstrap(&core, &config).await?;
+    let workers = if config.exposure.workers {
+        let f = &config.exposure;
+        let public_url = core.exposure.config.public_url.clone();
+        let sender = fyr_workers::deliver::Sender::new(f.smtp_url.as_deref(), &f.mail_from, &public_url, &f.sender_name)
+            .map_err(anyhow::Error::msg)?;
+        let cfg = fyr_workers::run::WorkerConfig { inbox: f.inbox.clone(), sender, interval: f.worker_interval };
+        let (stop, rx) = tokio::sync::watch::channel(false);
+        let task = tokio::spawn(fyr_workers::run::run(core.clone(), cfg, rx));
+        Some((stop, task))
+    } else {
+        None
+    };
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let state = AppState { core: core.clone(), config: Arc::new(config.http.clone()) };
     let task = tokio::spawn(fyr_http::serve(listener, state, async move {
         let _ = rx.await;
     }));
-    Ok(Running { addr, admin_key, shutdown: Some(tx), task, core })
+    Ok(Running { addr, admin_key, shutdown: Some(tx), task, workers, core })
 }

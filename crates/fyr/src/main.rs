@@ -1,6 +1,7 @@
 //! The `fyr` command: `fyr serve`, `fyr migrate`, `fyr admin …`.
 
 mod cli_admin;
+mod cli_exposure;
 
 use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand};
@@ -51,6 +52,56 @@ impl Storage {
     }
 }
 
+/// Exposure notifications: input files and where notices go.
+#[derive(Args, Debug, Clone)]
+pub struct ExposureArgs {
+    /// Shadowserver's report schema (reports.json), needed to import Shadowserver reports.
+    #[arg(long, env = "FYR_SHADOWSERVER_SCHEMA")]
+    pub shadowserver_schema: Option<PathBuf>,
+    /// Shadowserver's severity table (severity.md); default: beside the schema.
+    #[arg(long, env = "FYR_SHADOWSERVER_SEVERITY")]
+    pub shadowserver_severity: Option<PathBuf>,
+    /// Directory watched for report files: <inbox>/<source name>/<file>.
+    #[arg(long, env = "FYR_EXPOSURE_INBOX")]
+    pub exposure_inbox: Option<PathBuf>,
+    /// SMTP server for notices: smtp://host:port, smtp://host:port?tls=required, smtps://host:port.
+    #[arg(long, env = "FYR_SMTP_URL")]
+    pub smtp_url: Option<String>,
+    /// Sender address of notices.
+    #[arg(long, env = "FYR_MAIL_FROM", default_value = "fyr <fyr@localhost>")]
+    pub mail_from: String,
+    /// This instance's public URL, for links in notices (default: http://<listen address>).
+    #[arg(long, env = "FYR_PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// Who notices come from ("CERT-SE").
+    #[arg(long, env = "FYR_SENDER_NAME", default_value = "fyr")]
+    pub sender_name: String,
+    /// DNS server for domain verification (default: the system's resolver).
+    #[arg(long, env = "FYR_DNS_SERVER")]
+    pub dns_server: Option<SocketAddr>,
+    /// Largest report file accepted by upload, in bytes.
+    #[arg(long, env = "FYR_MAX_IMPORT_BYTES", default_value_t = 4 * 1024 * 1024 * 1024)]
+    pub max_import_bytes: u64,
+    /// Seconds between runs of the background workers.
+    #[arg(long, env = "FYR_WORKER_INTERVAL", default_value_t = 15)]
+    pub worker_interval: u64,
+}
+
+impl ExposureArgs {
+    pub fn apply(&self, c: &mut Config) {
+        c.exposure.schema = self.shadowserver_schema.clone();
+        c.exposure.severity = self.shadowserver_severity.clone();
+        c.exposure.inbox = self.exposure_inbox.clone();
+        c.exposure.smtp_url = self.smtp_url.clone();
+        c.exposure.mail_from = self.mail_from.clone();
+        c.exposure.public_url = self.public_url.clone();
+        c.exposure.sender_name = self.sender_name.clone();
+        c.exposure.worker_interval = std::time::Duration::from_secs(self.worker_interval.max(1));
+        c.http.dns_server = self.dns_server;
+        c.http.max_import = self.max_import_bytes;
+    }
+}
+
 #[derive(Subcommand, Debug)]
 enum Command {
     /// Run the server.
@@ -69,6 +120,8 @@ enum Command {
         /// Database connections per process.
         #[arg(long, env = "FYR_MAX_CONNECTIONS", default_value_t = 8)]
         max_connections: u32,
+        #[command(flatten)]
+        exposure: ExposureArgs,
     },
     /// Create or upgrade the database schema, then exit.
     Migrate {
@@ -82,6 +135,15 @@ enum Command {
         #[command(subcommand)]
         command: cli_admin::AdminCommand,
     },
+    /// Exposure notifications from the shell: sources, asset imports, report imports.
+    Exposure {
+        #[command(flatten)]
+        storage: Storage,
+        #[command(flatten)]
+        exposure: ExposureArgs,
+        #[command(subcommand)]
+        command: cli_exposure::ExposureCommand,
+    },
 }
 
 #[tokio::main]
@@ -92,8 +154,9 @@ async fn main() -> Result<()> {
         .init();
     let cli = Cli::parse();
     match cli.command {
-        Command::Serve { storage, listen, max_body_bytes, base_path, max_connections } => {
+        Command::Serve { storage, listen, max_body_bytes, base_path, max_connections, exposure } => {
             let mut config = storage.config()?;
+            exposure.apply(&mut config);
             config.listen = listen;
             config.http.max_body = max_body_bytes;
             config.http.base_path = base_path.trim_end_matches('/').to_string();
@@ -123,6 +186,13 @@ async fn main() -> Result<()> {
             let core = fyr::open_core(&config).await?;
             fyr::bootstrap(&core, &config).await?;
             cli_admin::run(&core, command).await
+        }
+        Command::Exposure { storage, exposure, command } => {
+            let mut config = storage.config()?;
+            exposure.apply(&mut config);
+            let core = fyr::open_core(&config).await?;
+            fyr::bootstrap(&core, &config).await?;
+            cli_exposure::run(&core, &config, command).await
         }
     }
 }

@@ -115,7 +115,7 @@ async fn handle<S: Store + Clone>(state: &AppState<S>, peer: SocketAddr, request
         .and_then(|h| h.to_str().ok())
         .map(str::trim)
         .unwrap_or("");
-    let origin = Origin { ip: Some(client_ip(state, peer, &parts.headers)), request_id: request_id.to_string() };
+    let origin = Origin { ip: Some(crate::client_ip(&state.config, peer.ip(), &parts.headers)), request_id: request_id.to_string() };
     let actor = match state.core.authenticate_key(key, &origin).await {
         Ok(a) => a,
         Err(e) => return generic(&controller, &camel(&action), e),
@@ -141,19 +141,6 @@ async fn handle<S: Store + Clone>(state: &AppState<S>, peer: SocketAddr, request
         }
         Err(e) => reply::error(&e, &reply::ErrorContext { url: &url, controller: &controller_name, action: &action_name, request_id }),
     }
-}
-
-/// The client's address: the peer, or the first `X-Forwarded-For` entry
-/// when the peer is a configured trusted proxy.
-fn client_ip<S: Store + Clone>(state: &AppState<S>, peer: SocketAddr, headers: &axum::http::HeaderMap) -> std::net::IpAddr {
-    let ip = peer.ip();
-    if state.config.trusted_proxies.contains(&ip)
-        && let Some(fwd) = headers.get("x-forwarded-for").and_then(|h| h.to_str().ok())
-        && let Some(first) = fwd.split(',').next().and_then(|s| s.trim().parse().ok())
-    {
-        return first;
-    }
-    ip
 }
 
 async fn route<S: Store + Clone>(cx: &Cx<'_, S>) -> Handled {

@@ -6,3 +6,4 @@
 mod admin;
 mod bad_input;
 mod events;
+mod exposure;

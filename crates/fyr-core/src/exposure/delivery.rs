@@ -1,0 +1,129 @@
+//! Who is told what, when. Critical findings that are new or reopened go
+//! out at once (unless an organisation chose otherwise); everything else
+//! waits for the organisation's daily digest at its chosen local time. A
+//! delivery is queued per contact; senders claim due deliveries from the
+//! database (so any replica may send), and failures are retried with
+//! exponential backoff before they are marked failed for the CERT to see.
+
+use super::local_time::local_time_today;
+use super::settings::default_settings;
+use crate::core::Core;
+use crate::error::CoreResult;
+use fyr_store::*;
+use std::collections::BTreeMap;
+
+/// Attempts before a delivery is given up.
+pub const MAX_ATTEMPTS: i64 = 6;
+/// Seconds a sender may hold a claimed delivery.
+pub const LEASE: i64 = 300;
+
+/// When to try again after `attempts` failed attempts (1 min, 2, 4, 8, 16…).
+pub fn backoff(now: i64, attempts: i64) -> i64 {
+    now + 60 * (1_i64 << attempts.clamp(0, 10).saturating_sub(1).max(0))
+}
+
+/// Whether an organisation's digest is due: its local digest time today has
+/// passed and no digest went out since.
+pub fn digest_due(now: i64, digest_minute: i64, last_digest_at: i64) -> Option<i64> {
+    let today = local_time_today(now, digest_minute);
+    (now >= today && last_digest_at < today).then_some(today)
+}
+
+impl<S: Store> Core<S> {
+    /// Queues the deliveries that are due at `now`; returns how many.
+    pub async fn plan_deliveries(&self, now: i64) -> CoreResult<usize> {
+        // Pending findings, grouped by organisation, a page at a time.
+        let mut by_org: BTreeMap<i64, Vec<PendingFinding>> = BTreeMap::new();
+        let mut after = 0;
+        loop {
+            let page = self.store.pending_notifications(after, 10_000).await?;
+            let Some(last) = page.last() else { break };
+            after = last.id;
+            let n = page.len();
+            for p in page {
+                by_org.entry(p.org_id).or_default().push(p);
+            }
+            if n < 10_000 {
+                break;
+            }
+        }
+        let mut queued = 0;
+        for (org_id, pending) in by_org {
+            let contacts: Vec<Contact> = self.store.contacts(org_id).await?.into_iter().filter(|c| c.enabled).collect();
+            if contacts.is_empty() {
+                // Nobody to tell: the findings stay pending (and visible in the API).
+                continue;
+            }
+            let settings = self.store.exposure_settings(org_id).await?.unwrap_or_else(|| default_settings(org_id));
+            let delivery = |kind: &str, ids: &[i64], c: &Contact| Delivery {
+                id: 0,
+                org_id,
+                contact_id: c.id,
+                channel: c.channel.clone(),
+                kind: kind.to_string(),
+                finding_ids: ids.to_vec(),
+                status: "pending".into(),
+                attempts: 0,
+                next_attempt_at: now,
+                lease_until: 0,
+                last_error: String::new(),
+                created: now,
+                sent_at: 0,
+            };
+            let critical: Vec<i64> = if settings.critical_immediately {
+                pending.iter().filter(|p| p.severity >= 4 && (p.state == "new" || p.state == "reopened")).map(|p| p.id).collect()
+            } else {
+                Vec::new()
+            };
+            if !critical.is_empty() {
+                let ds: Vec<Delivery> = contacts.iter().map(|c| delivery("critical", &critical, c)).collect();
+                self.store.queue_deliveries(&ds, &critical, org_id, None, now).await?;
+                queued += ds.len();
+            }
+            if let Some(at) = digest_due(now, settings.digest_minute, settings.last_digest_at) {
+                let rest: Vec<i64> = pending.iter().map(|p| p.id).filter(|id| !critical.contains(id)).collect();
+                if !rest.is_empty() {
+                    let ds: Vec<Delivery> = contacts.iter().map(|c| delivery("digest", &rest, c)).collect();
+                    self.store.queue_deliveries(&ds, &rest, org_id, Some(at.max(now)), now).await?;
+                    queued += ds.len();
+                }
+            }
+        }
+        Ok(queued)
+    }
+
+    /// Records the outcome of a delivery attempt (`error` empty on success).
+    pub async fn delivery_outcome(&self, d: &Delivery, error: &str, now: i64) -> CoreResult<()> {
+        if error.is_empty() {
+            self.store.finish_delivery(d.id, "sent", "", 0, now).await?;
+        } else if d.attempts >= MAX_ATTEMPTS {
+            self.store.finish_delivery(d.id, "failed", error, 0, now).await?;
+        } else {
+            self.store.finish_delivery(d.id, "pending", error, backoff(now, d.attempts), now).await?;
+        }
+        self.store.contact_outcome(d.contact_id, error).await?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles() {
+        assert_eq!(backoff(0, 1), 60);
+        assert_eq!(backoff(0, 2), 120);
+        assert_eq!(backoff(0, 5), 960);
+    }
+
+    #[test]
+    fn digest_once_a_day() {
+        // 2026-11-22 10:00 UTC (11:00 local); digest at 07:00 local = 06:00 UTC.
+        let now = 1_795_341_600;
+        assert_eq!(digest_due(now, 420, 0), Some(1_795_327_200));
+        assert_eq!(digest_due(now, 420, 1_795_327_200), None);
+        // Before the time: not yet.
+        assert_eq!(digest_due(1_795_323_600, 420, 0), None);
+    }
+}

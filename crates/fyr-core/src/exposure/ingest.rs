@@ -1,0 +1,487 @@
+//! Importing exposure data: one file of one source becomes an import; each
+//! record is matched to its owners, suppressed or ignored as configured,
+//! and folded into one finding per (organisation, source, kind, asset);
+//! records nobody owns are kept for the CERT. When the file ends, findings
+//! the source no longer reports count a miss, and after two consecutive
+//! misses are resolved.
+//!
+//! The work is split so a driver can stream: [`Core::begin_import`] checks
+//! the request and records the import; [`ImportJob::process`] (pure CPU:
+//! matching and aggregation) turns a batch of records into a [`Chunk`];
+//! [`Core::persist_chunk`] stores it in one transaction;
+//! [`Core::finish_import`] closes the scope and stores the counts. The
+//! driver that reads files (`fyr-workers`) runs parsing and `process` on a
+//! blocking thread and persists on the async side.
+
+use super::severity_level;
+use crate::core::{Actor, Core};
+use crate::error::{CoreError, CoreResult};
+use fyr_exposure::{Asn, Matcher, RecordMatch, SourceKind, Subject};
+use fyr_formats::exposure::{
+    ColumnMapping, ExposureRecord, ParseStats, ReaderOptions, ReportSchema, RowError, Severity, report_type_from_filename,
+};
+use fyr_store::*;
+use serde_json::{Map, Value, json};
+use std::collections::{BTreeSet, HashMap};
+use std::net::IpAddr;
+use std::sync::Arc;
+
+/// Misses after which a finding is resolved.
+pub const RESOLVE_AFTER_MISSES: i64 = 2;
+/// Longest value kept per raw field of a finding's details.
+const MAX_DETAIL: usize = 1024;
+/// Row errors kept on an import.
+pub const ERRORS_KEPT: usize = 100;
+
+/// What to import.
+#[derive(Debug, Clone, Default)]
+pub struct ImportRequest {
+    /// Source name (or id).
+    pub source: String,
+    /// The file's name (Shadowserver's names carry the report type and date).
+    pub filename: String,
+    /// The report type, when the file name does not say it.
+    pub report_type: Option<String>,
+    /// `api`, `cli` or `inbox`.
+    pub via: String,
+}
+
+/// How the driver reads the file.
+#[derive(Debug, Clone)]
+pub enum ReaderSpec {
+    Shadowserver(ReportSchema),
+    Csv(ColumnMapping),
+    JsonLines(ColumnMapping),
+}
+
+/// A suppression in a form quick to test per record.
+#[derive(Debug, Clone)]
+struct Rule {
+    org_id: i64,
+    source_id: i64,
+    kind: String,
+    net: Option<ipnet::IpNet>,
+}
+
+/// Findings and unmatched records of one batch, aggregated per key.
+#[derive(Debug, Default)]
+pub struct Chunk {
+    pub findings: Vec<FindingUpsert>,
+    pub unmatched: Vec<UnmatchedUpsert>,
+}
+
+/// An import under way.
+pub struct ImportJob {
+    pub import: Import,
+    pub source: Source,
+    pub reader: ReaderSpec,
+    pub options: ReaderOptions,
+    matcher: Arc<Matcher>,
+    rules: Vec<Rule>,
+    /// Whether the port is part of the asset (the scanned service), or a
+    /// client port of an event (not part of it).
+    include_port: bool,
+    severity_defaults: Arc<HashMap<String, Severity>>,
+    default_severity: Severity,
+    /// Report types seen (several for generic sources with a kind column).
+    kinds: BTreeSet<String>,
+}
+
+impl std::fmt::Debug for ImportJob {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ImportJob").field("import", &self.import).field("source", &self.source.name).finish_non_exhaustive()
+    }
+}
+
+fn clip(s: &str) -> String {
+    if s.len() <= MAX_DETAIL {
+        return s.to_string();
+    }
+    let mut end = MAX_DETAIL;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}…", &s[..end])
+}
+
+/// The raw fields of a record as a JSON object (values as text).
+pub fn details(r: &ExposureRecord) -> String {
+    let mut m = Map::new();
+    let mut put = |k: &str, v: String| {
+        m.insert(k.to_string(), Value::String(clip(&v)));
+    };
+    put("timestamp", r.observed_at.unix_timestamp().to_string());
+    if let Some(ip) = r.ip {
+        put("ip", ip.to_string());
+    }
+    if let Some(p) = r.port {
+        put("port", p.to_string());
+    }
+    if let Some(p) = &r.protocol {
+        put("protocol", p.as_str().to_string());
+    }
+    if r.asn != 0 {
+        put("asn", r.asn.to_string());
+    }
+    if let Some(g) = &r.geo {
+        put("geo", g.as_str().to_string());
+    }
+    for (k, v) in [("hostname", &r.hostname), ("url", &r.url), ("http_host", &r.http_host), ("tag", &r.tag)] {
+        if let Some(v) = v {
+            put(k, v.to_string());
+        }
+    }
+    if let Some(s) = r.severity {
+        put("severity", s.to_string());
+    }
+    for (k, v) in r.extra.iter() {
+        put(k, v.to_string());
+    }
+    Value::Object(m).to_string()
+}
+
+impl ImportJob {
+    fn suppressed(&self, org_id: i64, kind: &str, ip: Option<IpAddr>) -> bool {
+        self.rules.iter().any(|r| {
+            r.org_id == org_id
+                && (r.source_id == 0 || r.source_id == self.source.id)
+                && (r.kind.is_empty() || r.kind == kind)
+                && match (&r.net, ip) {
+                    (None, _) => true,
+                    (Some(net), Some(ip)) => net.contains(&ip),
+                    (Some(_), None) => false,
+                }
+        })
+    }
+
+    /// Matches and aggregates a batch of records (no IO).
+    pub fn process(&mut self, records: &[ExposureRecord]) -> Chunk {
+        let mut findings: HashMap<(i64, String, String), FindingUpsert> = HashMap::new();
+        let mut unmatched: HashMap<(String, String), UnmatchedUpsert> = HashMap::new();
+        let website = self.source.website_content;
+        for r in records {
+            let kind: &str = &r.report_type;
+            if !self.kinds.contains(kind) {
+                self.kinds.insert(kind.to_string());
+            }
+            let host = r.url.as_deref().or(r.http_host.as_deref()).or(r.hostname.as_deref());
+            let subject = Subject {
+                addr: r.ip,
+                asn: Asn::new(r.asn),
+                host,
+                source: if website { SourceKind::WebsiteContent } else { SourceKind::Network },
+            };
+            // The asset a finding is about: the address (with the port of a
+            // scanned service), or the host name.
+            let asset = match (r.ip, host) {
+                (Some(ip), _) if !website => match (self.include_port, r.port) {
+                    (true, Some(port)) => format!("{ip}:{port}/{}", r.protocol.as_ref().map(|p| p.as_str()).unwrap_or("tcp")),
+                    _ => ip.to_string(),
+                },
+                (_, Some(h)) => fyr_exposure_host(h),
+                (Some(ip), None) => ip.to_string(),
+                (None, None) => String::new(),
+            };
+            let observed = r.observed_at.unix_timestamp();
+            match self.matcher.match_subject(&subject) {
+                RecordMatch::Matched(m) => {
+                    let severity = severity_level(r.severity_or(&self.severity_defaults).unwrap_or(self.default_severity));
+                    let mut any = false;
+                    let mut detail: Option<String> = None;
+                    for om in m.iter() {
+                        let org_id = i64::try_from(om.org.0).unwrap_or(0);
+                        if self.suppressed(org_id, kind, r.ip) {
+                            self.import.rows_suppressed += 1;
+                            continue;
+                        }
+                        any = true;
+                        let d = detail.get_or_insert_with(|| details(r)).clone();
+                        let key = (org_id, kind.to_string(), asset.clone());
+                        match findings.get_mut(&key) {
+                            Some(f) => {
+                                f.count += 1;
+                                if observed >= f.observed {
+                                    f.observed = observed;
+                                    f.details = d;
+                                }
+                                f.severity = f.severity.max(severity);
+                            }
+                            None => {
+                                findings.insert(
+                                    key,
+                                    FindingUpsert {
+                                        org_id,
+                                        source_id: self.source.id,
+                                        kind: kind.to_string(),
+                                        asset: asset.clone(),
+                                        ip: r.ip.map(|i| i.to_string()).unwrap_or_default(),
+                                        port: r.port.map(i64::from).unwrap_or(0),
+                                        protocol: r.protocol.as_ref().map(|p| p.as_str().to_string()).unwrap_or_default(),
+                                        hostname: host.map(fyr_exposure_host).unwrap_or_default(),
+                                        asn: i64::from(r.asn),
+                                        severity,
+                                        observed,
+                                        count: 1,
+                                        details: d,
+                                    },
+                                );
+                            }
+                        }
+                    }
+                    if any {
+                        self.import.rows_matched += 1;
+                    }
+                }
+                RecordMatch::Ignored(_) => self.import.rows_ignored += 1,
+                RecordMatch::Unmatched => {
+                    self.import.rows_unmatched += 1;
+                    let key = (kind.to_string(), asset.clone());
+                    match unmatched.get_mut(&key) {
+                        Some(u) => {
+                            u.count += 1;
+                            u.observed = u.observed.max(observed);
+                        }
+                        None => {
+                            unmatched.insert(
+                                key,
+                                UnmatchedUpsert {
+                                    source_id: self.source.id,
+                                    kind: kind.to_string(),
+                                    asset: asset.clone(),
+                                    ip: r.ip.map(|i| i.to_string()).unwrap_or_default(),
+                                    asn: i64::from(r.asn),
+                                    hostname: host.map(fyr_exposure_host).unwrap_or_default(),
+                                    geo: r.geo.as_ref().map(|g| g.as_str().to_string()).unwrap_or_default(),
+                                    observed,
+                                    count: 1,
+                                },
+                            );
+                        }
+                    }
+                }
+            }
+        }
+        Chunk { findings: findings.into_values().collect(), unmatched: unmatched.into_values().collect() }
+    }
+
+    /// Takes the parser's counts and errors for the import record.
+    pub fn parsed(&mut self, stats: &ParseStats) {
+        self.import.rows_ok = i64::try_from(stats.rows_ok).unwrap_or(i64::MAX);
+        self.import.rows_bad = i64::try_from(stats.rows_bad).unwrap_or(i64::MAX);
+        self.import.errors = errors_json(&stats.errors, stats.errors_not_kept);
+        if let Some(a) = &stats.aborted {
+            self.import.message = format!("Reading stopped at line {}: {}", a.line, a.message);
+        }
+    }
+}
+
+/// The host of a host name or URL, lower case, for display and keys.
+fn fyr_exposure_host(h: &str) -> String {
+    let t = h.trim();
+    let after_scheme = t.split_once("://").map(|(_, r)| r).unwrap_or(t);
+    let host = after_scheme.split(['/', '?', '#']).next().unwrap_or("");
+    let host = host.rsplit_once('@').map(|(_, h)| h).unwrap_or(host);
+    let host = if host.starts_with('[') {
+        host.split(']').next().map(|h| h.trim_start_matches('[')).unwrap_or(host)
+    } else {
+        host.split(':').next().unwrap_or(host)
+    };
+    host.trim_end_matches('.').to_ascii_lowercase()
+}
+
+/// Row errors as stored on the import: the first ones and how many more.
+pub fn errors_json(errors: &[RowError], not_kept: u64) -> String {
+    let list: Vec<Value> =
+        errors.iter().take(ERRORS_KEPT).map(|e| json!({"line": e.line, "kind": e.kind.to_string(), "message": e.message})).collect();
+    let more = not_kept + errors.len().saturating_sub(ERRORS_KEPT) as u64;
+    json!({"errors": list, "more": more}).to_string()
+}
+
+impl<S: Store> Core<S> {
+    /// Checks an import request, records the import and prepares the job.
+    /// A request that cannot be read (unknown report type, disabled source)
+    /// is recorded as a failed import and answered with the reason.
+    pub async fn begin_import(&self, actor: Option<&Actor>, req: &ImportRequest) -> CoreResult<ImportJob> {
+        if let Some(a) = actor {
+            self.require_cert(a).await?;
+        }
+        let source = self.find_source(&req.source).await?;
+        let now = self.now();
+        let file = report_type_from_filename(req.filename.rsplit(['/', '\\']).next().unwrap_or(&req.filename));
+        let report_type = req.report_type.clone().filter(|t| !t.trim().is_empty()).or_else(|| file.as_ref().map(|f| f.report_type.clone()));
+        let mut import = Import {
+            id: 0,
+            source_id: source.id,
+            report_type: report_type.clone().unwrap_or_default(),
+            filename: crate::capture::clip_text(&req.filename, 255),
+            via: req.via.clone(),
+            user_id: actor.map(|a| a.user.id).unwrap_or(0),
+            status: "running".into(),
+            errors: errors_json(&[], 0),
+            started: now,
+            ..Import::default()
+        };
+        let audit = match actor {
+            Some(a) => a.audit(now, "add", "ExposureImport", 0, format!("Import of {} into {}", import.filename, source.name)),
+            None => {
+                self.system_audit("add", "ExposureImport", 0, format!("Import of {} into {} ({})", import.filename, source.name, req.via))
+            }
+        };
+        import.id = self.store.insert_import(&import, &audit).await?;
+        let reader = match self.reader_spec(&source, report_type.as_deref()) {
+            Ok(r) => r,
+            Err(e) => {
+                import.status = "failed".into();
+                import.message = e.to_string();
+                import.finished = self.now();
+                self.store.finish_import(&import).await?;
+                return Err(e);
+            }
+        };
+        let mut options = ReaderOptions { max_errors_kept: ERRORS_KEPT, ..ReaderOptions::default() };
+        let fallback = file.map(|f| f.date.midnight().assume_utc()).or_else(|| time::OffsetDateTime::from_unix_timestamp(now).ok());
+        options.fallback_observed_at = fallback;
+        let include_port = match &reader {
+            ReaderSpec::Shadowserver(s) => s.address_columns().is_some_and(|c| c.prefix.is_empty()),
+            _ => true,
+        };
+        let rules = self
+            .store
+            .suppressions(None)
+            .await?
+            .into_iter()
+            .filter(|s| s.until == 0 || s.until > now)
+            .map(|s| Rule { org_id: s.org_id, source_id: s.source_id, kind: s.kind, net: s.cidr.parse().ok() })
+            .collect();
+        let matcher = self.exposure_matcher().await?;
+        let default_severity = Severity::parse(&source.default_severity).unwrap_or(Severity::Medium);
+        Ok(ImportJob {
+            import,
+            source,
+            reader,
+            options,
+            matcher,
+            rules,
+            include_port,
+            severity_defaults: Arc::new(self.exposure.config.severities.clone()),
+            default_severity,
+            kinds: BTreeSet::new(),
+        })
+    }
+
+    fn reader_spec(&self, source: &Source, report_type: Option<&str>) -> CoreResult<ReaderSpec> {
+        if !source.enabled {
+            return Err(CoreError::Refused(format!("The source {} is disabled.", source.name)));
+        }
+        match source.format.as_str() {
+            "shadowserver" => {
+                let schema =
+                    self.exposure.config.schema.as_ref().ok_or_else(|| {
+                        CoreError::Refused("No Shadowserver report schema is configured (FYR_SHADOWSERVER_SCHEMA).".into())
+                    })?;
+                let t = report_type.ok_or_else(|| {
+                    CoreError::invalid("report_type", "unknown: name the file YYYY-MM-DD-<type>-….csv or give report_type")
+                })?;
+                let entry =
+                    schema.get(t).ok_or_else(|| CoreError::invalid("report_type", format!("{t:?} is not a report type of the schema")))?;
+                Ok(ReaderSpec::Shadowserver(entry.clone()))
+            }
+            "csv" | "jsonl" => {
+                let mut m: ColumnMapping = serde_json::from_str(&source.mapping)
+                    .map_err(|e| CoreError::Refused(format!("The source's mapping is invalid: {e}")))?;
+                if let Some(t) = report_type {
+                    m.report_type = t.to_string();
+                }
+                Ok(if source.format == "csv" { ReaderSpec::Csv(m) } else { ReaderSpec::JsonLines(m) })
+            }
+            other => Err(CoreError::Refused(format!("Unknown source format {other:?}."))),
+        }
+    }
+
+    /// Stores one batch of import `import_id`.
+    pub async fn persist_chunk(&self, import_id: i64, chunk: &Chunk) -> CoreResult<()> {
+        self.store.upsert_findings(import_id, &chunk.findings).await?;
+        self.store.upsert_unmatched(import_id, &chunk.unmatched).await?;
+        Ok(())
+    }
+
+    /// Ends an import: resolves what the source stopped reporting, stores
+    /// the counts, and queues critical notices.
+    pub async fn finish_import(&self, mut job: ImportJob) -> CoreResult<Import> {
+        let now = self.now();
+        let scopes: Vec<Option<String>> = match job.reader {
+            // One report type per file: that type is the scope.
+            ReaderSpec::Shadowserver(_) => vec![Some(job.import.report_type.clone())],
+            // A generic file is the source's whole report.
+            _ => vec![None],
+        };
+        let mut created = 0;
+        let mut resolved = 0;
+        if job.import.rows_ok > 0 || job.import.rows_bad == 0 {
+            for scope in &scopes {
+                let (c, _reopened, r) =
+                    self.store.close_import_scope(job.import.id, job.source.id, scope.as_deref(), RESOLVE_AFTER_MISSES, now).await?;
+                created += c;
+                resolved += r;
+            }
+        } else {
+            // Nothing readable: do not count a miss against every finding.
+            job.import.message = format!("{} No row could be read, so no finding was resolved.", job.import.message).trim().to_string();
+        }
+        if job.kinds.len() == 1 && job.import.report_type.is_empty() {
+            job.import.report_type = job.kinds.iter().next().cloned().unwrap_or_default();
+        }
+        job.import.findings_new = created;
+        job.import.findings_resolved = resolved;
+        job.import.status = "done".into();
+        job.import.finished = self.now();
+        self.store.finish_import(&job.import).await?;
+        self.plan_deliveries(now).await?;
+        Ok(job.import)
+    }
+
+    /// Marks an import failed (the file could not be read at all).
+    pub async fn fail_import(&self, mut job: ImportJob, message: &str) -> CoreResult<Import> {
+        job.import.status = "failed".into();
+        job.import.message = message.to_string();
+        job.import.finished = self.now();
+        self.store.finish_import(&job.import).await?;
+        Ok(job.import)
+    }
+
+    pub async fn list_imports(&self, actor: &Actor, source: Option<&str>, limit: u64) -> CoreResult<Vec<Import>> {
+        self.require_cert(actor).await?;
+        let source_id = match source {
+            Some(s) => Some(self.find_source(s).await?.id),
+            None => None,
+        };
+        Ok(self.store.imports(source_id, limit.clamp(1, 1000)).await?)
+    }
+
+    pub async fn get_import(&self, actor: &Actor, id: i64) -> CoreResult<Import> {
+        self.require_cert(actor).await?;
+        self.store.import(id).await?.ok_or_else(|| CoreError::NotFound("Invalid import".into()))
+    }
+
+    /// The CERT's view of unmatched records.
+    pub async fn list_unmatched(&self, actor: &Actor, source: Option<&str>, after_id: i64, limit: u64) -> CoreResult<Vec<Unmatched>> {
+        self.require_cert(actor).await?;
+        let source_id = match source {
+            Some(s) => Some(self.find_source(s).await?.id),
+            None => None,
+        };
+        Ok(self.store.unmatched(source_id, after_id, limit.clamp(1, 10_000)).await?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fyr_exposure_host;
+
+    #[test]
+    fn hosts() {
+        assert_eq!(fyr_exposure_host("https://User@WWW.Example.se:8443/path?q"), "www.example.se");
+        assert_eq!(fyr_exposure_host("www.example.se."), "www.example.se");
+        assert_eq!(fyr_exposure_host("http://[2001:db8::1]:80/"), "2001:db8::1");
+    }
+}
