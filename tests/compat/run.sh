@@ -9,8 +9,10 @@ FYR="$(cd "$(dirname "$2")" && pwd)/$(basename "$2")"
 HERE="$(cd "$(dirname "$0")" && pwd)"
 WORK="$(mktemp -d)"
 SERVER_PID=""
+SIDECAR_PID=""
 cleanup() {
   if [ -n "$SERVER_PID" ]; then kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; fi
+  if [ -n "$SIDECAR_PID" ]; then kill "$SIDECAR_PID" 2>/dev/null || true; wait "$SIDECAR_PID" 2>/dev/null || true; fi
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -26,10 +28,25 @@ cp "$WORK"/sdist/pymisp-*/tests/testlive_comprehensive.py "$LIVE/"
 sed -i 's/^fast_mode = False/fast_mode = True/' "$LIVE/testlive_comprehensive.py"
 grep -q '^fast_mode = True' "$LIVE/testlive_comprehensive.py"
 
+# A real SMTP server and a real DNS server for the exposure tests.
+export FYR_COMPAT_SIDECAR="$WORK/sidecar"
+mkdir -p "$FYR_COMPAT_SIDECAR"
+"$PY" "$HERE/sidecar.py" "$FYR_COMPAT_SIDECAR" &
+SIDECAR_PID=$!
+for _ in $(seq 1 100); do [ -f "$FYR_COMPAT_SIDECAR/ports" ] && break; sleep 0.1; done
+read -r SMTP_PORT DNS_PORT < "$FYR_COMPAT_SIDECAR/ports"
+export FYR_SMTP_URL="smtp://127.0.0.1:$SMTP_PORT"
+export FYR_DNS_SERVER="127.0.0.1:$DNS_PORT"
+export FYR_WORKER_INTERVAL=1
+export FYR_MAIL_FROM="CERT-SE <cert@fyr.test>"
+export FYR_SENDER_NAME="CERT-SE via fyr"
+
 start_server() { # $1 = database url ("" for SQLite in the work dir)
   local data="$WORK/data-$RANDOM"
   mkdir -p "$data"
   export FYR_ADMIN_KEY="$("$PY" -c 'import secrets,string; a=string.ascii_letters+string.digits; print("".join(secrets.choice(a) for _ in range(40)))')"
+  export FYR_EXPOSURE_INBOX="$data/inbox"
+  mkdir -p "$FYR_EXPOSURE_INBOX"
   local args=(serve --listen 127.0.0.1:0 --data-dir "$data")
   if [ -n "$1" ]; then args+=(--database-url "$1"); fi
   FYR_LOG=warn "$FYR" "${args[@]}" 2>"$data/server.log" &
