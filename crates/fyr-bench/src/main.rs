@@ -4,6 +4,7 @@
 //!
 //!   fyr-bench large-event --fyr target/release/fyr [--attributes 100000] [--database-url postgres://…]
 //!   fyr-bench search      --fyr target/release/fyr [--events 10000 --per-event 100 --queries 1000]
+//!   fyr-bench exposure    --fyr target/release/fyr --schema reports.json [--rows 1000000 --orgs 1000 --report-type scan_http]
 //!
 //! Data is generated from a fixed seed: the same command measures the same work.
 
@@ -32,6 +33,9 @@ struct ServerArgs {
     database_url: Option<String>,
     #[arg(long, default_value_t = 42)]
     seed: u64,
+    /// Passed to the server as FYR_SHADOWSERVER_SCHEMA.
+    #[arg(skip)]
+    schema: Option<PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -60,6 +64,27 @@ enum Cmd {
         #[arg(long)]
         skip_load: bool,
     },
+    /// One Shadowserver report uploaded, parsed, matched, deduplicated and stored.
+    Exposure {
+        #[command(flatten)]
+        server: ServerArgs,
+        /// Shadowserver's reports.json.
+        #[arg(long)]
+        schema: PathBuf,
+        #[arg(long, default_value_t = 1_000_000)]
+        rows: u64,
+        /// Organisations, each registering one /22 inside 10.0.0.0/12.
+        #[arg(long, default_value_t = 1000)]
+        orgs: u32,
+        #[arg(long, default_value = "scan_http")]
+        report_type: String,
+        /// Keep the generated file here (to feed the same file to other tools).
+        #[arg(long)]
+        keep_file: Option<PathBuf>,
+        /// Upload the same report this many times (the next day's report: updates).
+        #[arg(long, default_value_t = 1)]
+        imports: u32,
+    },
 }
 
 const KEY: &str = "BenchAdminKey000000000000000000000000000";
@@ -83,6 +108,9 @@ impl Server {
         cmd.arg("serve").arg("--listen").arg(format!("127.0.0.1:{port}")).arg("--data-dir").arg(&dir);
         if let Some(url) = &args.database_url {
             cmd.arg("--database-url").arg(url);
+        }
+        if let Some(schema) = &args.schema {
+            cmd.env("FYR_SHADOWSERVER_SCHEMA", schema);
         }
         cmd.env("FYR_ADMIN_KEY", KEY).env("FYR_LOG", "warn").stdout(Stdio::null()).stderr(Stdio::null());
         let child = cmd.spawn().with_context(|| format!("cannot start {}", args.fyr.display()))?;
@@ -284,6 +312,92 @@ async fn main() -> Result<()> {
             );
             println!("  server memory: peak {peak:.0} MiB, resident {rss:.0} MiB");
         }
+        Cmd::Exposure { mut server, schema, rows, orgs, report_type, keep_file, imports } => {
+            server.schema = Some(schema.clone());
+            exposure(&server, &schema, rows, orgs, &report_type, keep_file, imports).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Generates the report, registers the organisations, uploads and reports.
+#[allow(clippy::too_many_arguments)]
+async fn exposure(
+    server: &ServerArgs,
+    schema_path: &PathBuf,
+    rows: u64,
+    orgs: u32,
+    report_type: &str,
+    keep: Option<PathBuf>,
+    imports: u32,
+) -> Result<()> {
+    use fyr_formats::exposure::{GenOptions, ShadowserverSchema, generate_shadowserver_csv};
+    let schema = ShadowserverSchema::from_reader(std::fs::File::open(schema_path)?)?;
+    let entry = schema.get(report_type).with_context(|| format!("no report type {report_type}"))?;
+    let file =
+        keep.unwrap_or_else(|| std::env::temp_dir().join(format!("fyr-bench-{}-2026-11-20-{report_type}-bench.csv", std::process::id())));
+    let pool: ipnet::IpNet = "10.0.0.0/12".parse()?;
+    let t = Instant::now();
+    {
+        let w = std::io::BufWriter::new(std::fs::File::create(&file)?);
+        let opts = GenOptions {
+            rows,
+            seed: server.seed,
+            ipv6: false,
+            ip_pool: Some(vec![pool]),
+            bad_row_every: None,
+            date: time::macros::date!(2026 - 11 - 20),
+        };
+        generate_shadowserver_csv(entry, &opts, w)?;
+    }
+    let size = std::fs::metadata(&file)?.len();
+    println!("exposure: {rows} rows of {report_type} ({:.0} MiB) generated in {:.1} s", size as f64 / 1048576.0, t.elapsed().as_secs_f64());
+    let s = Server::start(server)?;
+    let c = client()?;
+    // Organisations with one /22 each, registered (approved) by the CERT.
+    let t = Instant::now();
+    for i in 0..orgs {
+        let org = post(&c, &format!("{}/admin/organisations/add", s.url), &json!({"name": format!("bench org {i}")})).await?;
+        let org_id: i64 = org["Organisation"]["id"].as_str().unwrap_or("0").parse()?;
+        let net = format!("10.{}.{}.0/22", (i * 4) / 256, (i * 4) % 256);
+        post(&c, &format!("{}/api/v1/exposure/assets", s.url), &json!({"kind": "cidr", "value": net, "org_id": org_id})).await?;
+    }
+    post(&c, &format!("{}/api/v1/exposure/sources", s.url), &json!({"name": "shadowserver", "format": "shadowserver"})).await?;
+    println!("  {orgs} organisations with a /22 each registered in {:.1} s", t.elapsed().as_secs_f64());
+    let (before, _) = s.memory();
+    for n in 1..=imports.max(1) {
+        // Shadowserver's file-name convention carries the report type (and the day).
+        let name = format!("2026-11-{:02}-{report_type}-bench.csv", 19 + n);
+        let body = reqwest::Body::wrap_stream(tokio_util::io::ReaderStream::new(tokio::fs::File::open(&file).await?));
+        let t = Instant::now();
+        let r = c
+            .post(format!("{}/api/v1/exposure/sources/shadowserver/imports?filename={name}", s.url))
+            .header("Authorization", KEY)
+            .body(body)
+            .send()
+            .await?;
+        let status = r.status();
+        let text = r.text().await?;
+        let elapsed = t.elapsed().as_secs_f64();
+        if !status.is_success() {
+            bail!("upload: {status}: {}", text.chars().take(400).collect::<String>());
+        }
+        let v: Value = serde_json::from_str(&text)?;
+        let (peak, rss) = s.memory();
+        println!(
+            "  import {n}: upload → parse → match → deduplicate → store: {:.2} s, {:.0} rows/s ({} ok, {} bad, {} matched, {} unmatched, {} new findings)",
+            elapsed,
+            rows as f64 / elapsed,
+            v["rows_ok"],
+            v["rows_bad"],
+            v["rows_matched"],
+            v["rows_unmatched"],
+            v["findings_new"]
+        );
+        println!("  server memory: peak {peak:.0} MiB (before the first upload {before:.0} MiB), resident now {rss:.0} MiB");
+    }
+    if std::env::var_os("FYR_BENCH_KEEP").is_none() && file.starts_with(std::env::temp_dir()) {
+        let _ = std::fs::remove_file(&file);
     }
     Ok(())
 }

@@ -283,7 +283,7 @@ impl EventStore for SqlStore {
 
             // 2. objects
             let new_objects: Vec<&Object> = w.objects.iter().filter(|o| o.id == 0).collect();
-            for chunk in new_objects.chunks(INSERT_BATCH) {
+            for chunk in crate::sql::batches(&new_objects, INSERT_BATCH) {
                 let sql = insert_objects_sql(dialect, event_id, chunk);
                 let rows = bind_args!(sqlx::query(&sql.text), sql.args).fetch_all(&mut *tx).await.map_err(db_err)?;
                 for r in rows {
@@ -316,7 +316,7 @@ impl EventStore for SqlStore {
                 new_attrs.push((&aw.attribute, object_id));
             }
             result.attribute_ids.reserve(new_attrs.len());
-            for chunk in new_attrs.chunks(INSERT_BATCH) {
+            for chunk in crate::sql::batches(&new_attrs, INSERT_BATCH) {
                 let sql = insert_attributes_sql(dialect, event_id, chunk);
                 let rows = bind_args!(sqlx::query(&sql.text), sql.args).fetch_all(&mut *tx).await.map_err(db_err)?;
                 for r in rows {

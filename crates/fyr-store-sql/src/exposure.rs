@@ -623,7 +623,7 @@ impl ExposureStore for SqlStore {
         let dialect = self.dialect();
         with_pool!(self, p => {
             let mut tx = p.begin().await.map_err(db_err)?;
-            for chunk in findings.chunks(UPSERT_BATCH) {
+            for chunk in crate::sql::batches(findings, UPSERT_BATCH) {
                 let sql = findings_upsert_sql(dialect, import_id, chunk);
                 bind_args!(sqlx::query(&sql.text), sql.args).execute(&mut *tx).await.map_err(db_err)?;
             }
@@ -638,7 +638,7 @@ impl ExposureStore for SqlStore {
         let dialect = self.dialect();
         with_pool!(self, p => {
             let mut tx = p.begin().await.map_err(db_err)?;
-            for chunk in records.chunks(UPSERT_BATCH) {
+            for chunk in crate::sql::batches(records, UPSERT_BATCH) {
                 let sql = unmatched_upsert_sql(dialect, import_id, chunk);
                 bind_args!(sqlx::query(&sql.text), sql.args).execute(&mut *tx).await.map_err(db_err)?;
             }
@@ -718,11 +718,20 @@ impl ExposureStore for SqlStore {
         })
     }
 
-    async fn pending_notifications(&self, after_id: i64, limit: u64) -> StoreResult<Vec<PendingFinding>> {
+    async fn orgs_with_pending_notifications(&self) -> StoreResult<Vec<i64>> {
+        with_pool!(self, p => {
+            // `WHERE notify_pending` as written matches the partial index.
+            let rows = sqlx::query("SELECT DISTINCT org_id FROM exposure_findings WHERE notify_pending ORDER BY org_id")
+                .fetch_all(p).await.map_err(db_err)?;
+            rows.iter().map(|r| r.i64("org_id")).collect()
+        })
+    }
+
+    async fn pending_notifications(&self, org_id: i64, after_id: i64, limit: u64) -> StoreResult<Vec<PendingFinding>> {
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         with_pool!(self, p => {
-            let rows = sqlx::query("SELECT id, org_id, severity, state FROM exposure_findings WHERE notify_pending = $1 AND id > $2 ORDER BY id LIMIT $3")
-                .bind(true).bind(after_id).bind(limit).fetch_all(p).await.map_err(db_err)?;
+            let rows = sqlx::query("SELECT id, org_id, severity, state FROM exposure_findings WHERE notify_pending AND org_id = $1 AND id > $2 ORDER BY id LIMIT $3")
+                .bind(org_id).bind(after_id).bind(limit).fetch_all(p).await.map_err(db_err)?;
             rows.iter()
                 .map(|r| Ok(PendingFinding { id: r.i64("id")?, org_id: r.i64("org_id")?, severity: r.i64("severity")?, state: r.text("state")? }))
                 .collect()

@@ -14,6 +14,27 @@ pub enum Dialect {
     Postgres,
 }
 
+/// Splits `items` into batches for multi-row statements of a few fixed
+/// sizes: `max` rows, then tenths of it down to single rows. Prepared
+/// statements are cached per SQL text, so a remainder of any size would
+/// add (and keep) a large statement per distinct size; this keeps the
+/// number of shapes to four or so, and the cache bounded.
+pub(crate) fn batches<T>(items: &[T], max: usize) -> Vec<&[T]> {
+    let mut out = Vec::new();
+    let mut rest = items;
+    let mut size = max.max(1);
+    while !rest.is_empty() {
+        while size > 1 && rest.len() < size {
+            size /= 10;
+        }
+        let size = size.max(1);
+        let (head, tail) = rest.split_at(size.min(rest.len()));
+        out.push(head);
+        rest = tail;
+    }
+    out
+}
+
 /// A bound value.
 #[derive(Debug, Clone)]
 pub(crate) enum Arg {
@@ -216,3 +237,17 @@ macro_rules! bind_args {
     }};
 }
 pub(crate) use bind_args;
+
+#[cfg(test)]
+mod tests {
+    use super::batches;
+
+    #[test]
+    fn batch_shapes_are_few() {
+        let v: Vec<u32> = (0..2345).collect();
+        let sizes: Vec<usize> = batches(&v, 1000).iter().map(|b| b.len()).collect();
+        assert_eq!(sizes, vec![1000, 1000, 100, 100, 100, 10, 10, 10, 10, 1, 1, 1, 1, 1]);
+        assert_eq!(sizes.iter().sum::<usize>(), 2345);
+        assert!(batches::<u32>(&[], 1000).is_empty());
+    }
+}

@@ -334,8 +334,10 @@ pub trait ExposureStore {
     async fn findings(&self, f: &FindingFilter) -> StoreResult<Vec<Finding>>;
     async fn count_findings(&self, f: &FindingFilter) -> StoreResult<u64>;
     async fn finding(&self, id: i64) -> StoreResult<Option<Finding>>;
-    /// Findings waiting to be told, by id (keyset paging).
-    async fn pending_notifications(&self, after_id: i64, limit: u64) -> StoreResult<Vec<PendingFinding>>;
+    /// Organisations with findings waiting to be told.
+    async fn orgs_with_pending_notifications(&self) -> StoreResult<Vec<i64>>;
+    /// One organisation's findings waiting to be told, by id (keyset paging).
+    async fn pending_notifications(&self, org_id: i64, after_id: i64, limit: u64) -> StoreResult<Vec<PendingFinding>>;
     /// Marks findings as told about (queued for delivery) at `now`.
     async fn mark_notified(&self, ids: &[i64], now: i64) -> StoreResult<()>;
     async fn finding_counts(&self, group: FindingGroup) -> StoreResult<Vec<FindingCount>>;

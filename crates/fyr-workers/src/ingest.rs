@@ -10,9 +10,9 @@ use fyr_store::{Import, Store};
 use std::io::{BufReader, Read};
 
 /// Records per batch.
-pub const BATCH: usize = 10_000;
+pub const BATCH: usize = 25_000;
 /// Batches in flight between the parser and the writer.
-const IN_FLIGHT: usize = 2;
+const IN_FLIGHT: usize = 1;
 
 enum Parsed {
     Batch(Chunk),

@@ -1,5 +1,11 @@
 //! The `fyr` command: `fyr serve`, `fyr migrate`, `fyr admin …`.
 
+/// jemalloc keeps the resident size close to what is in use when imports
+/// allocate and free many small strings in large batches (glibc's malloc
+/// let it grow with the file in `fyr-bench exposure`).
+#[global_allocator]
+static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 mod cli_admin;
 mod cli_exposure;
 

@@ -10,7 +10,6 @@ use super::settings::default_settings;
 use crate::core::Core;
 use crate::error::CoreResult;
 use fyr_store::*;
-use std::collections::BTreeMap;
 
 /// Attempts before a delivery is given up.
 pub const MAX_ATTEMPTS: i64 = 6;
@@ -32,27 +31,26 @@ pub fn digest_due(now: i64, digest_minute: i64, last_digest_at: i64) -> Option<i
 impl<S: Store> Core<S> {
     /// Queues the deliveries that are due at `now`; returns how many.
     pub async fn plan_deliveries(&self, now: i64) -> CoreResult<usize> {
-        // Pending findings, grouped by organisation, a page at a time.
-        let mut by_org: BTreeMap<i64, Vec<PendingFinding>> = BTreeMap::new();
-        let mut after = 0;
-        loop {
-            let page = self.store.pending_notifications(after, 10_000).await?;
-            let Some(last) = page.last() else { break };
-            after = last.id;
-            let n = page.len();
-            for p in page {
-                by_org.entry(p.org_id).or_default().push(p);
-            }
-            if n < 10_000 {
-                break;
-            }
-        }
+        // One organisation at a time, so memory follows the largest
+        // organisation's backlog, not everyone's.
         let mut queued = 0;
-        for (org_id, pending) in by_org {
+        for org_id in self.store.orgs_with_pending_notifications().await? {
             let contacts: Vec<Contact> = self.store.contacts(org_id).await?.into_iter().filter(|c| c.enabled).collect();
             if contacts.is_empty() {
                 // Nobody to tell: the findings stay pending (and visible in the API).
                 continue;
+            }
+            let mut pending: Vec<PendingFinding> = Vec::new();
+            let mut after = 0;
+            loop {
+                let page = self.store.pending_notifications(org_id, after, 10_000).await?;
+                let Some(last) = page.last() else { break };
+                after = last.id;
+                let n = page.len();
+                pending.extend(page);
+                if n < 10_000 {
+                    break;
+                }
             }
             let settings = self.store.exposure_settings(org_id).await?.unwrap_or_else(|| default_settings(org_id));
             let delivery = |kind: &str, ids: &[i64], c: &Contact| Delivery {

@@ -21,7 +21,7 @@ use fyr_formats::exposure::{
     ColumnMapping, ExposureRecord, ParseStats, ReaderOptions, ReportSchema, RowError, Severity, report_type_from_filename,
 };
 use fyr_store::*;
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 use std::collections::{BTreeSet, HashMap};
 use std::net::IpAddr;
 use std::sync::Arc;
@@ -104,40 +104,83 @@ fn clip(s: &str) -> String {
     format!("{}…", &s[..end])
 }
 
-/// The raw fields of a record as a JSON object (values as text).
-pub fn details(r: &ExposureRecord) -> String {
-    let mut m = Map::new();
-    let mut put = |k: &str, v: String| {
-        m.insert(k.to_string(), Value::String(clip(&v)));
+/// Appends `"key":"value"` (JSON-escaped, the value clipped) to `out`.
+fn push_field(out: &mut String, first: &mut bool, key: &str, value: &str) {
+    if !*first {
+        out.push(',');
+    }
+    *first = false;
+    // Writing a &str into a String through serde_json cannot fail.
+    let _ = serde_json::to_writer(StringWriter(out), key);
+    out.push(':');
+    let clipped;
+    let v = if value.len() > MAX_DETAIL {
+        clipped = clip(value);
+        clipped.as_str()
+    } else {
+        value
     };
-    put("timestamp", r.observed_at.unix_timestamp().to_string());
+    let _ = serde_json::to_writer(StringWriter(out), v);
+}
+
+/// Lets `serde_json` write into a `String` (it writes valid UTF-8 for strings).
+struct StringWriter<'a>(&'a mut String);
+
+impl std::io::Write for StringWriter<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let s = std::str::from_utf8(buf).map_err(std::io::Error::other)?;
+        self.0.push_str(s);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The raw fields of a record as a JSON object (values as text), written
+/// straight into one string (this runs for every matched row).
+pub fn details(r: &ExposureRecord) -> String {
+    use std::fmt::Write;
+    let mut out = String::with_capacity(256 + r.extra.len() * 24);
+    let mut first = true;
+    out.push('{');
+    let mut num = String::new();
+    let _ = write!(num, "{}", r.observed_at.unix_timestamp());
+    push_field(&mut out, &mut first, "timestamp", &num);
     if let Some(ip) = r.ip {
-        put("ip", ip.to_string());
+        num.clear();
+        let _ = write!(num, "{ip}");
+        push_field(&mut out, &mut first, "ip", &num);
     }
     if let Some(p) = r.port {
-        put("port", p.to_string());
+        num.clear();
+        let _ = write!(num, "{p}");
+        push_field(&mut out, &mut first, "port", &num);
     }
     if let Some(p) = &r.protocol {
-        put("protocol", p.as_str().to_string());
+        push_field(&mut out, &mut first, "protocol", p.as_str());
     }
     if r.asn != 0 {
-        put("asn", r.asn.to_string());
+        num.clear();
+        let _ = write!(num, "{}", r.asn);
+        push_field(&mut out, &mut first, "asn", &num);
     }
     if let Some(g) = &r.geo {
-        put("geo", g.as_str().to_string());
+        push_field(&mut out, &mut first, "geo", g.as_str());
     }
     for (k, v) in [("hostname", &r.hostname), ("url", &r.url), ("http_host", &r.http_host), ("tag", &r.tag)] {
         if let Some(v) = v {
-            put(k, v.to_string());
+            push_field(&mut out, &mut first, k, v);
         }
     }
     if let Some(s) = r.severity {
-        put("severity", s.to_string());
+        push_field(&mut out, &mut first, "severity", s.as_str());
     }
     for (k, v) in r.extra.iter() {
-        put(k, v.to_string());
+        push_field(&mut out, &mut first, k, v);
     }
-    Value::Object(m).to_string()
+    out.push('}');
+    out
 }
 
 impl ImportJob {
@@ -261,7 +304,12 @@ impl ImportJob {
                 }
             }
         }
-        Chunk { findings: findings.into_values().collect(), unmatched: unmatched.into_values().collect() }
+        // Sorted by the unique key, the batch's index inserts land close together.
+        let mut findings: Vec<FindingUpsert> = findings.into_values().collect();
+        findings.sort_unstable_by(|a, b| (a.org_id, &a.kind, &a.asset).cmp(&(b.org_id, &b.kind, &b.asset)));
+        let mut unmatched: Vec<UnmatchedUpsert> = unmatched.into_values().collect();
+        unmatched.sort_unstable_by(|a, b| (&a.kind, &a.asset).cmp(&(&b.kind, &b.asset)));
+        Chunk { findings, unmatched }
     }
 
     /// Takes the parser's counts and errors for the import record.
@@ -477,6 +525,34 @@ impl<S: Store> Core<S> {
 #[cfg(test)]
 mod tests {
     use super::fyr_exposure_host;
+
+    #[test]
+    fn details_are_json() {
+        use fyr_formats::exposure::{ExposureRecord, Extra};
+        let r = ExposureRecord {
+            observed_at: time::OffsetDateTime::from_unix_timestamp(1_795_000_000).unwrap(),
+            report_type: "scan_http".into(),
+            severity: None,
+            ip: "192.0.2.1".parse().ok(),
+            port: Some(80),
+            protocol: None,
+            asn: 64500,
+            geo: None,
+            hostname: Some("a\"b<c>".into()),
+            url: None,
+            http_host: None,
+            tag: None,
+            extra: Extra::from_pairs(&[("server", "nginx \u{1} \\ x"), ("long", &"y".repeat(5000))]),
+            line: 2,
+        };
+        let v: serde_json::Value = serde_json::from_str(&super::details(&r)).unwrap();
+        assert_eq!(v["ip"], "192.0.2.1");
+        assert_eq!(v["port"], "80");
+        assert_eq!(v["asn"], "64500");
+        assert_eq!(v["hostname"], "a\"b<c>");
+        assert_eq!(v["server"], "nginx \u{1} \\ x");
+        assert!(v["long"].as_str().unwrap().len() < 1100);
+    }
 
     #[test]
     fn hosts() {
