@@ -5,6 +5,7 @@
 #   usage: run.sh PYTHON FYR_BINARY
 set -euo pipefail
 PY="$1"
+case "$PY" in */*) PY="$(cd "$(dirname "$PY")" && pwd)/$(basename "$PY")" ;; esac
 FYR="$(cd "$(dirname "$2")" && pwd)/$(basename "$2")"
 HERE="$(cd "$(dirname "$0")" && pwd)"
 WORK="$(mktemp -d)"
@@ -34,7 +35,8 @@ mkdir -p "$FYR_COMPAT_SIDECAR"
 "$PY" "$HERE/sidecar.py" "$FYR_COMPAT_SIDECAR" &
 SIDECAR_PID=$!
 for _ in $(seq 1 100); do [ -f "$FYR_COMPAT_SIDECAR/ports" ] && break; sleep 0.1; done
-read -r SMTP_PORT DNS_PORT < "$FYR_COMPAT_SIDECAR/ports"
+read -r SMTP_PORT DNS_PORT < "$FYR_COMPAT_SIDECAR/ports" || true
+if [ -z "${SMTP_PORT:-}" ] || [ -z "${DNS_PORT:-}" ]; then echo "the SMTP/DNS sidecar did not start" >&2; exit 1; fi
 export FYR_SMTP_URL="smtp://127.0.0.1:$SMTP_PORT"
 export FYR_DNS_SERVER="127.0.0.1:$DNS_PORT"
 export FYR_WORKER_INTERVAL=1

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from aiosmtpd.controller import Controller
 from dnslib import QTYPE, RR, TXT
-from dnslib.server import BaseResolver, DNSServer
+from dnslib.server import BaseResolver, DNSLogger, DNSServer
 
 
 class MailDir:
@@ -71,9 +71,9 @@ def main():
     dns_port = free_port(socket.SOCK_DGRAM)
     smtp = Controller(MailDir(root / "mail"), hostname="127.0.0.1", port=smtp_port)
     smtp.start()
-    dns = DNSServer(FileResolver(dns_file), port=dns_port, address="127.0.0.1")
+    dns = DNSServer(FileResolver(dns_file), port=dns_port, address="127.0.0.1", logger=DNSLogger(log="-request,-reply,-truncated", prefix=False))
     dns.start_thread()
-    (root / "ports.tmp").write_text(f"{smtp_port} {dns_port}")
+    (root / "ports.tmp").write_text(f"{smtp_port} {dns_port}\n")
     os.rename(root / "ports.tmp", root / "ports")
     try:
         while True:
