@@ -42,6 +42,8 @@ export FYR_DNS_SERVER="127.0.0.1:$DNS_PORT"
 export FYR_WORKER_INTERVAL=1
 export FYR_MAIL_FROM="CERT-SE <cert@fyr.test>"
 export FYR_SENDER_NAME="CERT-SE via fyr"
+# The webhook receivers in test_exposure.py listen on 127.0.0.1, which fyr refuses by default.
+export FYR_WEBHOOK_ALLOW_PRIVATE=1
 
 start_server() { # $1 = database url ("" for SQLite in the work dir)
   local data="$WORK/data-$RANDOM"

@@ -6,7 +6,8 @@ here); domain ownership is proved through a real DNS server (dnslib).
 
 Needs the sidecar (FYR_COMPAT_SIDECAR) and a fyr started with FYR_SMTP_URL,
 FYR_DNS_SERVER, FYR_EXPOSURE_INBOX and FYR_SHADOWSERVER_SCHEMA pointing at
-them; tests/compat/run.sh sets all of these.
+them, and with FYR_WEBHOOK_ALLOW_PRIVATE=1 (the webhook receivers listen on
+127.0.0.1); tests/compat/run.sh sets all of these.
 """
 
 from __future__ import annotations

@@ -17,6 +17,12 @@
 //! as good news. The TLP marking is at the top; the footer has the
 //! preferences and unsubscribe links.
 //!
+//! A notice carries at most as many findings as its sender allows. When
+//! some were left out ([`NoticeContext::omitted`]), the subject, the text,
+//! the HTML and the webhook say how many, and where all of them are (the
+//! findings API, as JSON or CSV): they are in neither the notice nor its
+//! CSV attachment.
+//!
 //! # Untrusted values
 //! Host names, report names, details and protocols come from the internet.
 //! - Text and HTML: control and bidirectional-formatting characters become
@@ -56,9 +62,14 @@
 //!     "advice": {"key": "scan_rdp", "title": "…", "actions": ["…"], "reference": "https://…"},
 //!     "details": {"tag": "rdp"}
 //!   }],
-//!   "links": {"preferences": "https://…", "unsubscribe": "https://…"}
+//!   "links": {"preferences": "https://…", "unsubscribe": "https://…"},
+//!   "omitted": null                     // or {"count": 2345, "findings": "https://…", "csv": "https://…"}
 //! }
 //! ```
+//! `omitted` says how many findings of this notice are not in `findings`
+//! (over the size limit) and where to fetch all of the organisation's
+//! findings (the findings API, with an API key); `summary` counts only the
+//! findings carried.
 //! Findings are in the e-mail's order. `advice.key` is `null` for the
 //! generic advice; a time that RFC 3339 cannot express (outside the years
 //! 0–9999) is `null`. `details` keeps the last value of a repeated key.
@@ -198,6 +209,20 @@ pub struct NoticeContext {
     pub unsubscribe_url: String,
     /// Who sends the notice, e.g. "CERT-SE via fyr".
     pub sender_name: String,
+    /// Findings of this notice that it does not carry (over the size
+    /// limit), if any.
+    pub omitted: Option<Omitted>,
+}
+
+/// Findings left out of a notice, and where to get them all.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Omitted {
+    /// How many findings were left out (more than 0).
+    pub count: u64,
+    /// All of the organisation's findings, as JSON (the findings API).
+    pub findings_url: String,
+    /// The same as CSV.
+    pub csv_url: String,
 }
 
 /// A rendered e-mail.
@@ -271,7 +296,13 @@ pub fn webhook_payload(ctx: &NoticeContext, findings: &[FindingView]) -> Value {
         },
         "findings": list,
         "links": {"preferences": ctx.preferences_url, "unsubscribe": ctx.unsubscribe_url},
+        "omitted": omitted(ctx).map(|o| json!({"count": o.count, "findings": o.findings_url, "csv": o.csv_url})),
     })
+}
+
+/// The omitted findings, if there are any.
+fn omitted(ctx: &NoticeContext) -> Option<&Omitted> {
+    ctx.omitted.as_ref().filter(|o| o.count > 0)
 }
 
 fn webhook_finding(f: &FindingView, lang: Language) -> Value {
@@ -401,6 +432,11 @@ impl<'a> Plan<'a> {
         let mut resolved: Vec<&FindingView> = findings.iter().filter(|f| !f.state.is_open()).collect();
         resolved.sort_by(|a, b| finding_order(a, b));
         Plan { tlp, groups, resolved, counts }
+    }
+
+    /// How many findings the notice carries.
+    fn len(&self) -> usize {
+        self.groups.iter().map(|g| g.findings.len()).sum::<usize>() + self.resolved.len()
     }
 
     /// Every finding in the e-mail's order.
@@ -622,6 +658,47 @@ impl Words {
         }
     }
 
+    /// "(and 2345 more)" in the subject.
+    fn omitted_note(&self, n: u64) -> String {
+        match self.lang {
+            Language::Sv => format!("(och {n} till)"),
+            Language::En => format!("(and {n} more)"),
+        }
+    }
+
+    /// The paragraph about findings left out; `shown` were carried.
+    fn omitted_intro(&self, shown: usize, n: u64) -> String {
+        match (self.lang, n) {
+            (Language::Sv, 1) => format!(
+                "Meddelandet är för stort för att ta med allt: det tar upp {shown} fynd, och 1 fynd till finns varken här eller i den bifogade CSV-filen."
+            ),
+            (Language::Sv, n) => format!(
+                "Meddelandet är för stort för att ta med allt: det tar upp {shown} fynd, och {n} fynd till finns varken här eller i den bifogade CSV-filen."
+            ),
+            (Language::En, 1) => format!(
+                "This notice is too large to hold everything: it lists {shown} findings, and 1 more finding is neither here nor in the attached CSV file."
+            ),
+            (Language::En, n) => format!(
+                "This notice is too large to hold everything: it lists {shown} findings, and {n} more findings are neither here nor in the attached CSV file."
+            ),
+        }
+    }
+
+    /// Where all findings are (followed by the JSON URL).
+    fn omitted_where(&self) -> &'static str {
+        match self.lang {
+            Language::Sv => "Alla er organisations fynd kan hämtas från fyr:s API med en API-nyckel för er organisation",
+            Language::En => "All of your organisation's findings can be fetched from fyr's API with an API key of your organisation",
+        }
+    }
+
+    fn as_csv(&self) -> &'static str {
+        match self.lang {
+            Language::Sv => "som CSV",
+            Language::En => "as CSV",
+        }
+    }
+
     fn more(&self, n: usize) -> String {
         match self.lang {
             Language::Sv => format!("… och {n} till – se den bifogade CSV-filen."),
@@ -717,6 +794,10 @@ fn subject(ctx: &NoticeContext, plan: &Plan<'_>, w: &Words) -> String {
         s.push(' ');
         s.push_str(&w.critical_note(c.critical));
     }
+    if let Some(o) = omitted(ctx) {
+        s.push(' ');
+        s.push_str(&w.omitted_note(o.count));
+    }
     s
 }
 
@@ -744,6 +825,11 @@ fn text_body(ctx: &NoticeContext, plan: &Plan<'_>, w: &Words) -> String {
     line("");
     for paragraph in intro(plan, w) {
         line(&paragraph);
+    }
+    if let Some(o) = omitted(ctx) {
+        line("");
+        line(&w.omitted_intro(plan.len(), o.count));
+        line(&format!("{}: {} ({}: {})", w.omitted_where(), clean(&o.findings_url), w.as_csv(), clean(&o.csv_url)));
     }
 
     for (i, group) in plan.groups.iter().enumerate() {
@@ -930,6 +1016,16 @@ fn html_body(ctx: &NoticeContext, plan: &Plan<'_>, w: &Words, subject: &str) -> 
     ));
     for paragraph in intro(plan, w) {
         h.push_str(&format!("<p>{}</p>\n", e(&paragraph)));
+    }
+    if let Some(o) = omitted(ctx) {
+        h.push_str(&format!(
+            "<p><strong>{}</strong><br>\n{}: {} ({}: {})</p>\n",
+            e(&w.omitted_intro(plan.len(), o.count)),
+            e(w.omitted_where()),
+            link(&o.findings_url),
+            e(w.as_csv()),
+            link(&o.csv_url)
+        ));
     }
 
     for (i, group) in plan.groups.iter().enumerate() {

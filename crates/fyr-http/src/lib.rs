@@ -1,6 +1,6 @@
-//! fyr's HTTP layer: the MISP REST API ([`misp`]) on axum. Handlers call
-//! `fyr-core`; this crate never runs SQL and is the only one that knows
-//! HTTP status codes.
+//! fyr's HTTP layer: the MISP REST API ([`misp`]) and fyr's own JSON API
+//! ([`api`]) on axum. Handlers call `fyr-core`; this crate never runs SQL
+//! and is the only one that knows HTTP status codes.
 
 pub mod api;
 pub mod dns;
@@ -16,7 +16,8 @@ use tokio::net::TcpListener;
 /// HTTP settings.
 #[derive(Debug, Clone)]
 pub struct HttpConfig {
-    /// Largest accepted request body, in bytes (default 64 MiB).
+    /// Largest accepted request body, in bytes (default 64 MiB): MISP
+    /// bodies and the native API's JSON and CSV bodies.
     pub max_body: usize,
     /// A path prefix when served below a sub-path (e.g. `/misp`); empty for none.
     pub base_path: String,
@@ -67,7 +68,10 @@ impl<S: Store + Clone> Clone for AppState<S> {
 /// The application's router.
 pub fn router<S: Store + Clone>(state: AppState<S>) -> Router {
     let base = state.config.base_path.clone();
-    let app = Router::new().nest("/api/v1/exposure", api::exposure::routes::<S>()).nest("/exposure", api::exposure::public_routes::<S>());
+    let app = Router::new()
+        .nest("/api/v1/exposure", api::exposure::routes::<S>())
+        .nest("/exposure", api::exposure::public_routes::<S>())
+        .layer(axum::middleware::from_fn_with_state(state.clone(), api::request_id::<S>));
     let app = if base.is_empty() { app } else { Router::new().nest(&base, app) };
     app.fallback(misp::dispatch::<S>).with_state(state)
 }

@@ -175,7 +175,7 @@ fn delivery_from(r: &impl RowExt) -> StoreResult<Delivery> {
     })
 }
 
-/// Rows per multi-row upsert of findings (15 values each).
+/// Rows per multi-row upsert of findings (16 values bound each).
 const UPSERT_BATCH: usize = 1000;
 
 /// The larger of two SQL expressions, portably (SQLite has no GREATEST).
@@ -226,13 +226,15 @@ fn findings_upsert_sql(dialect: Dialect, import_id: i64, rows: &[FindingUpsert])
     sql.push(" ON CONFLICT (org_id, source_id, kind, asset) DO UPDATE SET ");
     sql.push(&format!(
         "ip = excluded.ip, port = excluded.port, protocol = excluded.protocol, hostname = excluded.hostname, asn = excluded.asn, \
-         severity = excluded.severity, \
+         severity = CASE WHEN {t}.last_import_id = excluded.last_import_id THEN {severity} ELSE excluded.severity END, \
          state = CASE WHEN {t}.state = 'resolved' THEN 'reopened' WHEN {t}.last_import_id = excluded.last_import_id THEN {t}.state ELSE 'seen_again' END, \
          notify_pending = CASE WHEN {t}.state = 'resolved' OR excluded.severity > {t}.severity THEN TRUE ELSE {t}.notify_pending END, \
          resolved_at = CASE WHEN {t}.state = 'resolved' THEN 0 ELSE {t}.resolved_at END, \
          last_seen = {last_seen}, seen_count = {t}.seen_count + excluded.seen_count, missing = 0, \
-         last_import_id = excluded.last_import_id, details = excluded.details",
+         last_import_id = excluded.last_import_id, \
+         details = CASE WHEN excluded.last_seen >= {t}.last_seen THEN excluded.details ELSE {t}.details END",
         last_seen = greater(&format!("{t}.last_seen"), "excluded.last_seen"),
+        severity = greater(&format!("{t}.severity"), "excluded.severity"),
     ));
     sql
 }
@@ -379,14 +381,25 @@ impl ExposureStore for SqlStore {
         })
     }
 
-    async fn asset_fingerprint(&self) -> StoreResult<AssetFingerprint> {
-        // Counts catch deletions; maxima catch changes.
+    async fn asset_fingerprint(&self, now: i64) -> StoreResult<AssetFingerprint> {
+        // Counts catch deletions; maxima catch changes; the next validity
+        // boundary after `now` catches time passing, which changes no row.
         with_pool!(self, p => {
             let r = sqlx::query("SELECT (SELECT COUNT(*) FROM exposure_assets) AS a, (SELECT COALESCE(MAX(modified), 0) FROM exposure_assets) AS b, \
                  (SELECT COALESCE(MAX(modified), 0) FROM exposure_org_settings) AS c, (SELECT COUNT(*) FROM exposure_ignore) AS d, \
-                 (SELECT COALESCE(MAX(id), 0) FROM exposure_ignore) AS e")
+                 (SELECT COALESCE(MAX(id), 0) FROM exposure_ignore) AS e, \
+                 (SELECT COALESCE(MIN(t), 0) FROM (SELECT valid_from AS t FROM exposure_assets WHERE status = 'approved' AND valid_from > $1 \
+                  UNION ALL SELECT valid_until AS t FROM exposure_assets WHERE status = 'approved' AND valid_until > $1) AS boundaries) AS f")
+                .bind(now)
                 .fetch_one(p).await.map_err(db_err)?;
-            Ok((r.i64("a")?, r.i64("b")?, r.i64("c")?, r.i64("d")?, r.i64("e")?))
+            Ok(AssetFingerprint {
+                assets: r.i64("a")?,
+                assets_modified: r.i64("b")?,
+                settings_modified: r.i64("c")?,
+                ignored: r.i64("d")?,
+                ignored_max_id: r.i64("e")?,
+                next_validity_boundary: r.i64("f")?,
+            })
         })
     }
 
@@ -651,7 +664,7 @@ impl ExposureStore for SqlStore {
         import_id: i64,
         source_id: i64,
         kind: Option<&str>,
-        threshold: i64,
+        threshold: Option<i64>,
         now: i64,
     ) -> StoreResult<(i64, i64, i64)> {
         let dialect = self.dialect();
@@ -661,9 +674,15 @@ impl ExposureStore for SqlStore {
                 sql.push(" AND kind = ").bind_text(k);
             }
         };
+        let threshold_value = threshold.unwrap_or(i64::MAX);
         let mut miss = Sql::new(dialect, "UPDATE exposure_findings SET missing = missing + 1, state = CASE WHEN missing + 1 >= ");
-        miss.bind_i64(threshold).push(" THEN 'resolved' ELSE state END, resolved_at = CASE WHEN missing + 1 >= ").bind_i64(threshold);
-        miss.push(" THEN ").bind_i64(now).push(" ELSE resolved_at END, notify_pending = CASE WHEN missing + 1 >= ").bind_i64(threshold);
+        miss.bind_i64(threshold_value)
+            .push(" THEN 'resolved' ELSE state END, resolved_at = CASE WHEN missing + 1 >= ")
+            .bind_i64(threshold_value);
+        miss.push(" THEN ")
+            .bind_i64(now)
+            .push(" ELSE resolved_at END, notify_pending = CASE WHEN missing + 1 >= ")
+            .bind_i64(threshold_value);
         miss.push(" THEN TRUE ELSE notify_pending END WHERE");
         scope(&mut miss);
         miss.push(" AND last_import_id <> ").bind_i64(import_id).push(" AND state <> 'resolved'");
@@ -679,7 +698,9 @@ impl ExposureStore for SqlStore {
         scope(&mut count);
         with_pool!(self, p => {
             let mut tx = p.begin().await.map_err(db_err)?;
-            bind_args!(sqlx::query(&miss.text), miss.args).execute(&mut *tx).await.map_err(db_err)?;
+            if threshold.is_some() {
+                bind_args!(sqlx::query(&miss.text), miss.args).execute(&mut *tx).await.map_err(db_err)?;
+            }
             let row = bind_args!(sqlx::query(&count.text), count.args).fetch_one(&mut *tx).await.map_err(db_err)?;
             tx.commit().await.map_err(db_err)?;
             Ok((row.opt_i64("created")?.unwrap_or(0), row.opt_i64("reopened")?.unwrap_or(0), row.opt_i64("resolved")?.unwrap_or(0)))
@@ -884,33 +905,84 @@ impl ExposureStore for SqlStore {
         })
     }
 
-    async fn queue_deliveries(
-        &self,
-        deliveries: &[Delivery],
-        finding_ids: &[i64],
-        org_id: i64,
-        digest_at: Option<i64>,
-        now: i64,
-    ) -> StoreResult<()> {
+    async fn queue_deliveries(&self, org_id: i64, deliveries: &[Delivery], digest: Option<&DigestTurn>, now: i64) -> StoreResult<usize> {
+        let mut wanted: Vec<i64> = deliveries.iter().flat_map(|d| d.finding_ids.iter().copied()).collect();
+        wanted.sort_unstable();
+        wanted.dedup();
+        if wanted.is_empty() {
+            return Ok(0);
+        }
+        // Planners of one organisation take turns: SQLite has one writer
+        // (every statement below writes, the first one included, so the
+        // write lock is taken before anything is read); on PostgreSQL the
+        // organisation's row is locked first (NO KEY UPDATE, so imports
+        // inserting findings that reference it are not held up).
         let dialect = self.dialect();
+        let turns = match dialect {
+            Dialect::Postgres => Some("SELECT id FROM organisations WHERE id = $1 FOR NO KEY UPDATE"),
+            Dialect::Sqlite => None,
+        };
+        // The claim: only findings still pending are taken, so a finding
+        // another planner queued first is not queued again.
+        let claims: Vec<Sql> = wanted
+            .chunks(500)
+            .map(|chunk| {
+                let mut sql = Sql::new(dialect, "UPDATE exposure_findings SET notify_pending = ");
+                sql.bind(Arg::Bool(false)).push(", notified_at = ").bind_i64(now).push(" WHERE org_id = ").bind_i64(org_id);
+                sql.push(" AND notify_pending AND id IN ").bind_id_list(chunk).push(" RETURNING id");
+                sql
+            })
+            .collect();
         with_pool!(self, p => {
             let mut tx = p.begin().await.map_err(db_err)?;
+            if let Some(lock) = turns {
+                sqlx::query(lock).bind(org_id).fetch_optional(&mut *tx).await.map_err(db_err)?;
+            }
+            if let Some(turn) = digest {
+                // Compare and set: the digest's turn is taken only from the
+                // value the planner read, so it is planned once per due time.
+                // An organisation without stored settings gets the ones it
+                // was planned with.
+                let s = &turn.settings;
+                let r = sqlx::query("INSERT INTO exposure_org_settings (org_id, language, digest_minute, critical_immediately, notify_covered_customers, last_digest_at, modified) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (org_id) DO UPDATE SET last_digest_at = excluded.last_digest_at \
+                     WHERE exposure_org_settings.last_digest_at = $8")
+                    .bind(org_id).bind(s.language.as_str()).bind(s.digest_minute).bind(s.critical_immediately).bind(s.notify_covered_customers)
+                    .bind(turn.at).bind(s.modified).bind(s.last_digest_at)
+                    .execute(&mut *tx).await.map_err(db_err)?;
+                if r.rows_affected() == 0 {
+                    // Another planner took this digest.
+                    tx.rollback().await.map_err(db_err)?;
+                    return Ok(0);
+                }
+            }
+            let mut claimed = std::collections::HashSet::new();
+            for sql in &claims {
+                let rows = bind_args!(sqlx::query(&sql.text), sql.args).fetch_all(&mut *tx).await.map_err(db_err)?;
+                for r in &rows {
+                    claimed.insert(r.i64("id")?);
+                }
+            }
+            if claimed.is_empty() {
+                // Nothing left to tell (a digest's turn is not used up either).
+                tx.rollback().await.map_err(db_err)?;
+                return Ok(0);
+            }
+            let mut queued = 0;
             for d in deliveries {
-                let ids = serde_json::to_string(&d.finding_ids).map_err(|e| StoreError::Invalid(e.to_string()))?;
+                let mine: Vec<i64> = d.finding_ids.iter().copied().filter(|id| claimed.contains(id)).collect();
+                if mine.is_empty() {
+                    continue;
+                }
+                let ids = serde_json::to_string(&mine).map_err(|e| StoreError::Invalid(e.to_string()))?;
                 sqlx::query("INSERT INTO exposure_deliveries (org_id, contact_id, channel, kind, finding_ids, status, attempts, next_attempt_at, lease_until, last_error, created, sent_at) \
                      VALUES ($1, $2, $3, $4, $5, 'pending', 0, $6, 0, '', $7, 0)")
-                    .bind(d.org_id).bind(d.contact_id).bind(d.channel.as_str()).bind(d.kind.as_str()).bind(ids.as_str()).bind(d.next_attempt_at).bind(now)
+                    .bind(org_id).bind(d.contact_id).bind(d.channel.as_str()).bind(d.kind.as_str()).bind(ids.as_str()).bind(d.next_attempt_at).bind(now)
                     .execute(&mut *tx).await.map_err(db_err)?;
+                queued += 1;
             }
-            for chunk in finding_ids.chunks(500) {
-                let mut sql = Sql::new(dialect, "UPDATE exposure_findings SET notify_pending = ");
-                sql.bind(Arg::Bool(false)).push(", notified_at = ").bind_i64(now).push(" WHERE org_id = ").bind_i64(org_id).push(" AND id IN ").bind_id_list(chunk);
-                bind_args!(sqlx::query(&sql.text), sql.args).execute(&mut *tx).await.map_err(db_err)?;
-            }
-            if let Some(at) = digest_at {
-                sqlx::query("UPDATE exposure_org_settings SET last_digest_at = $1 WHERE org_id = $2").bind(at).bind(org_id).execute(&mut *tx).await.map_err(db_err)?;
-            }
-            tx.commit().await.map_err(db_err)
+            tx.commit().await.map_err(db_err)?;
+            Ok(queued)
         })
     }
 
@@ -956,6 +1028,20 @@ impl ExposureStore for SqlStore {
         with_pool!(self, p => {
             let rows = bind_args!(sqlx::query(&sql.text), sql.args).fetch_all(p).await.map_err(db_err)?;
             rows.iter().map(delivery_from).collect()
+        })
+    }
+
+    async fn count_deliveries(&self, org_id: Option<i64>, status: Option<&str>) -> StoreResult<u64> {
+        let mut sql = Sql::new(self.dialect(), "SELECT COUNT(*) AS n FROM exposure_deliveries WHERE 1=1");
+        if let Some(o) = org_id {
+            sql.push(" AND org_id = ").bind_i64(o);
+        }
+        if let Some(s) = status {
+            sql.push(" AND status = ").bind_text(s);
+        }
+        with_pool!(self, p => {
+            let row = bind_args!(sqlx::query(&sql.text), sql.args).fetch_one(p).await.map_err(db_err)?;
+            Ok(u64::try_from(row.i64("n")?).unwrap_or(0))
         })
     }
 }

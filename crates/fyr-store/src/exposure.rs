@@ -273,8 +273,35 @@ pub enum FindingGroup {
     Kind,
 }
 
-/// What changed the matcher's input last: a cheap fingerprint.
-pub type AssetFingerprint = (i64, i64, i64, i64, i64);
+/// What the matcher's input at a given time depends on, read cheaply: the
+/// matcher is rebuilt when the fingerprint differs from the one it was
+/// built with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AssetFingerprint {
+    /// Counts catch deletions; the latest modification times catch changes.
+    pub assets: i64,
+    pub assets_modified: i64,
+    pub settings_modified: i64,
+    pub ignored: i64,
+    pub ignored_max_id: i64,
+    /// The first time after the fingerprint's `now` at which an approved
+    /// asset becomes valid (`valid_from`) or stops being valid
+    /// (`valid_until`); 0 if none. Time passing changes no row, but it
+    /// changes this once a boundary is crossed.
+    pub next_validity_boundary: i64,
+}
+
+/// A daily digest's turn, taken by [`ExposureStore::queue_deliveries`]:
+/// the organisation's `last_digest_at` moves from the value the planner
+/// read (`settings.last_digest_at`) to `at`, unless another planner moved
+/// it first.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DigestTurn {
+    /// The settings the digest was planned with: the stored ones, or the
+    /// defaults (which are then stored, with `last_digest_at = at`).
+    pub settings: ExposureOrgSettings,
+    pub at: i64,
+}
 
 #[async_trait::async_trait]
 pub trait ExposureStore {
@@ -284,9 +311,11 @@ pub trait ExposureStore {
     async fn asset(&self, id: i64) -> StoreResult<Option<Asset>>;
     /// Assets of one organisation, or of all.
     async fn assets(&self, org_id: Option<i64>) -> StoreResult<Vec<Asset>>;
-    /// Changes whenever the matcher's input (approved assets, per-org flags,
-    /// ignore list) may have changed.
-    async fn asset_fingerprint(&self) -> StoreResult<AssetFingerprint>;
+    /// Changes whenever the matcher's input at `now` (approved assets valid
+    /// at `now`, per-org flags, ignore list) may have changed since an
+    /// earlier call, including by time alone (an asset's validity starting
+    /// or ending).
+    async fn asset_fingerprint(&self, now: i64) -> StoreResult<AssetFingerprint>;
 
     async fn exposure_settings(&self, org_id: i64) -> StoreResult<Option<ExposureOrgSettings>>;
     async fn all_exposure_settings(&self) -> StoreResult<Vec<ExposureOrgSettings>>;
@@ -321,14 +350,15 @@ pub trait ExposureStore {
     /// After an import of `source_id` (and of report type `kind` when the
     /// source sends one report type per file): findings it did not contain
     /// count one more miss; those missing from `threshold` consecutive
-    /// imports are resolved. Returns (newly created, reopened, resolved) by
-    /// this import.
+    /// imports are resolved. With no `threshold` (an import that was not
+    /// read to the end) nothing counts a miss: only the counts are taken.
+    /// Returns (newly created, reopened, resolved) by this import.
     async fn close_import_scope(
         &self,
         import_id: i64,
         source_id: i64,
         kind: Option<&str>,
-        threshold: i64,
+        threshold: Option<i64>,
         now: i64,
     ) -> StoreResult<(i64, i64, i64)>;
     async fn findings(&self, f: &FindingFilter) -> StoreResult<Vec<Finding>>;
@@ -351,19 +381,20 @@ pub trait ExposureStore {
     async fn delete_suppression(&self, id: i64, audit: &AuditEntry) -> StoreResult<()>;
     async fn suppressions(&self, org_id: Option<i64>) -> StoreResult<Vec<Suppression>>;
 
-    /// Queues deliveries and marks their findings notified, in one transaction.
-    async fn queue_deliveries(
-        &self,
-        deliveries: &[Delivery],
-        finding_ids: &[i64],
-        org_id: i64,
-        digest_at: Option<i64>,
-        now: i64,
-    ) -> StoreResult<()>;
+    /// Queues deliveries of organisation `org_id`, atomically: claims those
+    /// of the deliveries' findings that are still pending (marking them
+    /// notified at `now`) and queues each delivery with only the findings
+    /// it claimed, so planners running at once never queue a finding twice.
+    /// With a digest, its turn is taken too; if another planner took it
+    /// first, or no finding was claimed, nothing is queued. Returns how many
+    /// deliveries were queued.
+    async fn queue_deliveries(&self, org_id: i64, deliveries: &[Delivery], digest: Option<&DigestTurn>, now: i64) -> StoreResult<usize>;
     /// Claims up to `limit` due deliveries for `lease` seconds (safe with
     /// several replicas).
     async fn claim_deliveries(&self, now: i64, lease: i64, limit: u64) -> StoreResult<Vec<Delivery>>;
     /// Records the outcome of an attempt: sent, or retry at `next_attempt_at`, or failed.
     async fn finish_delivery(&self, id: i64, status: &str, error: &str, next_attempt_at: i64, now: i64) -> StoreResult<()>;
     async fn deliveries(&self, org_id: Option<i64>, status: Option<&str>, limit: u64) -> StoreResult<Vec<Delivery>>;
+    /// How many deliveries there are (of one organisation, in one status).
+    async fn count_deliveries(&self, org_id: Option<i64>, status: Option<&str>) -> StoreResult<u64>;
 }

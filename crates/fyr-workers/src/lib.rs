@@ -4,6 +4,7 @@
 //! claimed from the database, inbox files are claimed by renaming them.
 
 pub mod deliver;
+pub mod destination;
 pub mod inbox;
 pub mod ingest;
 pub mod run;

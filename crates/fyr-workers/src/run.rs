@@ -2,7 +2,7 @@
 //! seconds it imports inbox files, queues due notifications and sends them.
 
 use crate::deliver::{Sender, deliver_due};
-use crate::inbox::scan_once;
+use crate::inbox::{recover, scan_once};
 use fyr_core::Core;
 use fyr_store::Store;
 use std::path::PathBuf;
@@ -14,10 +14,29 @@ pub struct WorkerConfig {
     pub inbox: Option<PathBuf>,
     pub sender: Sender,
     pub interval: Duration,
+    /// When this process started (Unix seconds): imports still `running`
+    /// that began before it were left by a stopped process.
+    pub started_at: i64,
 }
 
 /// Runs until `shutdown` fires. Errors are logged and the loop goes on.
+/// First it recovers what a stopped process left behind (inbox files in
+/// `.processing/`, imports left `running`; see [`recover`]).
 pub async fn run<S: Store + Clone>(core: Core<S>, cfg: WorkerConfig, mut shutdown: tokio::sync::watch::Receiver<bool>) {
+    match recover(&core, cfg.inbox.as_deref(), cfg.started_at).await {
+        Ok(r) => {
+            if r != Default::default() {
+                tracing::warn!(
+                    requeued = r.requeued.len(),
+                    interrupted = r.interrupted.len(),
+                    finished = r.finished.len(),
+                    imports_failed = r.imports_failed.len(),
+                    "Recovered what a stopped process left behind."
+                );
+            }
+        }
+        Err(e) => tracing::warn!(error = %e, "Recovering interrupted imports failed."),
+    }
     let mut tick = tokio::time::interval(cfg.interval);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {

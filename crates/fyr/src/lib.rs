@@ -10,7 +10,7 @@ use fyr_core::{Bootstrap, BootstrapOutcome, Core};
 use fyr_http::{AppState, HttpConfig};
 use fyr_store_sql::{ConnectOptions, SqlStore};
 use rand::RngCore;
-use std::net::SocketAddr;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -77,12 +77,16 @@ pub struct ExposureFiles {
     /// `smtp://host:port` (with `?tls=required` for STARTTLS) or `smtps://host:port`.
     pub smtp_url: Option<String>,
     pub mail_from: String,
-    /// This instance's public base URL, for links in notices; default `http://<listen>`.
+    /// This instance's public base URL (with the base path), for links in
+    /// notices; default [`default_public_url`].
     pub public_url: Option<String>,
     pub sender_name: String,
     /// Run the background workers (imports from the inbox, notifications).
     pub workers: bool,
     pub worker_interval: std::time::Duration,
+    /// `FYR_WEBHOOK_ALLOW_PRIVATE`: webhooks may go to loopback, private,
+    /// link-local and other non-public addresses (off: refused).
+    pub webhook_allow_private: bool,
 }
 
 impl Default for ExposureFiles {
@@ -97,6 +101,7 @@ impl Default for ExposureFiles {
             sender_name: "fyr".to_string(),
             workers: true,
             worker_interval: std::time::Duration::from_secs(15),
+            webhook_allow_private: false,
         }
     }
 }
@@ -116,6 +121,48 @@ impl Config {
             max_connections: 8,
             exposure: ExposureFiles::default(),
         }
+    }
+}
+
+/// A secret setting given either directly (`value`, from `VAR` or its flag)
+/// or as a file (`file`, from `VAR_FILE`): the file's contents, trimmed.
+/// Both at once is an error naming both variables, as is an empty file.
+pub fn secret_setting(var: &str, value: Option<String>, file: Option<&Path>) -> Result<Option<String>> {
+    match (value, file) {
+        (Some(_), Some(_)) => bail!("{var} and {var}_FILE are both set; set only one of them"),
+        (Some(v), None) => Ok(Some(v)),
+        (None, Some(path)) => {
+            let text = std::fs::read_to_string(path).with_context(|| format!("{var}_FILE: cannot read {}", path.display()))?;
+            let v = text.trim();
+            if v.is_empty() {
+                bail!("{var}_FILE: {} is empty", path.display());
+            }
+            Ok(Some(v.to_string()))
+        }
+        (None, None) => Ok(None),
+    }
+}
+
+/// The public URL when none is configured: `http://<listen address><base
+/// path>`, with the loopback address in place of an unspecified one
+/// (`0.0.0.0`, `[::]`), which no browser can reach. Links built on it work
+/// only on this machine: [`start`] warns when the address is unspecified.
+pub fn default_public_url(listen: SocketAddr, base_path: &str) -> String {
+    let ip = match listen.ip() {
+        IpAddr::V4(v4) if v4.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
+        IpAddr::V6(v6) if v6.is_unspecified() => IpAddr::V6(Ipv6Addr::LOCALHOST),
+        ip => ip,
+    };
+    let base = base_path.trim_end_matches('/');
+    let base = if base.is_empty() || base.starts_with('/') { base.to_string() } else { format!("/{base}") };
+    format!("http://{}{base}", SocketAddr::new(ip, listen.port()))
+}
+
+/// The base URL of links in notices: `FYR_PUBLIC_URL`, or the default.
+pub fn public_url(config: &Config) -> String {
+    match &config.exposure.public_url {
+        Some(u) => u.trim_end_matches('/').to_string(),
+        None => default_public_url(config.listen, &config.http.base_path),
     }
 }
 
@@ -198,8 +245,7 @@ pub async fn open_core(config: &Config) -> Result<Core<SqlStore>> {
     std::fs::create_dir_all(&config.data_dir).with_context(|| format!("cannot create {}", config.data_dir.display()))?;
     let pepper = load_pepper(config)?;
     let store = open_store(config).await?;
-    let public_url = config.exposure.public_url.clone().unwrap_or_else(|| format!("http://{}", config.listen));
-    Ok(Core::new(store, Arc::new(SystemEnv), pepper).with_exposure(exposure_config(config, &public_url)?))
+    Ok(Core::new(store, Arc::new(SystemEnv), pepper).with_exposure(exposure_config(config, &public_url(config))?))
 }
 
 /// What starting did about the admin's key.
@@ -253,6 +299,18 @@ pub async fn bootstrap(core: &Core<SqlStore>, config: &Config) -> Result<AdminKe
     }
 }
 
+/// What the notification sender is made from.
+pub fn sender_config<'a>(f: &'a ExposureFiles, public_url: &'a str) -> fyr_workers::deliver::SenderConfig<'a> {
+    use fyr_workers::destination::WebhookPolicy;
+    fyr_workers::deliver::SenderConfig {
+        smtp_url: f.smtp_url.as_deref(),
+        mail_from: &f.mail_from,
+        public_url,
+        sender_name: &f.sender_name,
+        webhook_policy: if f.webhook_allow_private { WebhookPolicy::AllowPrivate } else { WebhookPolicy::PublicOnly },
+    }
+}
+
 /// A running server.
 pub struct Running {
     pub addr: SocketAddr,
@@ -281,18 +339,26 @@ impl Running {
 
 /// Opens everything and starts serving on `config.listen` (port 0 picks one).
 pub async fn start(mut config: Config) -> Result<Running> {
+    let started_at = SystemEnv.now();
     let listener = tokio::net::TcpListener::bind(config.listen).await.with_context(|| format!("cannot listen on {}", config.listen))?;
     let addr = listener.local_addr()?;
     // Links in notices point here unless a public URL is configured.
     config.listen = addr;
+    if config.exposure.public_url.is_none() && addr.ip().is_unspecified() {
+        tracing::warn!(
+            listen = %addr,
+            links = %public_url(&config),
+            "FYR_PUBLIC_URL is not set and fyr listens on all addresses: the preferences and unsubscribe links in notices \
+             point to this machine's loopback address. Set FYR_PUBLIC_URL to the URL people reach fyr at."
+        );
+    }
     let core = open_core(&config).await?;
     let admin_key = bootstrap(&core, &config).await?;
     let workers = if config.exposure.workers {
         let f = &config.exposure;
         let public_url = core.exposure.config.public_url.clone();
-        let sender = fyr_workers::deliver::Sender::new(f.smtp_url.as_deref(), &f.mail_from, &public_url, &f.sender_name)
-            .map_err(anyhow::Error::msg)?;
-        let cfg = fyr_workers::run::WorkerConfig { inbox: f.inbox.clone(), sender, interval: f.worker_interval };
+        let sender = fyr_workers::deliver::Sender::new(&sender_config(f, &public_url)).map_err(anyhow::Error::msg)?;
+        let cfg = fyr_workers::run::WorkerConfig { inbox: f.inbox.clone(), sender, interval: f.worker_interval, started_at };
         let (stop, rx) = tokio::sync::watch::channel(false);
         let task = tokio::spawn(fyr_workers::run::run(core.clone(), cfg, rx));
         Some((stop, task))
@@ -305,4 +371,49 @@ pub async fn start(mut config: Config) -> Result<Running> {
         let _ = rx.await;
     }));
     Ok(Running { addr, admin_key, shutdown: Some(tx), task, workers, core })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_public_url_has_the_base_path_and_a_reachable_host() {
+        let at = |s: &str| s.parse::<SocketAddr>().unwrap();
+        assert_eq!(default_public_url(at("127.0.0.1:8080"), ""), "http://127.0.0.1:8080");
+        assert_eq!(default_public_url(at("127.0.0.1:8080"), "/misp"), "http://127.0.0.1:8080/misp");
+        assert_eq!(default_public_url(at("127.0.0.1:8080"), "/misp/"), "http://127.0.0.1:8080/misp");
+        assert_eq!(default_public_url(at("0.0.0.0:8080"), "/misp"), "http://127.0.0.1:8080/misp");
+        assert_eq!(default_public_url(at("[::]:8443"), ""), "http://[::1]:8443");
+        assert_eq!(default_public_url(at("192.0.2.7:80"), "x"), "http://192.0.2.7:80/x");
+        let mut c = Config::with_defaults(PathBuf::from("/nonexistent"));
+        c.http.base_path = "/misp".into();
+        assert_eq!(public_url(&c), "http://127.0.0.1:8080/misp");
+        // A configured URL is taken as it is (it names the base path itself).
+        c.exposure.public_url = Some("https://fyr.example.se/misp/".into());
+        assert_eq!(public_url(&c), "https://fyr.example.se/misp");
+    }
+
+    #[test]
+    fn secrets_from_files() {
+        let dir = std::env::temp_dir().join(format!("fyr-secrets-{}", uuid::Uuid::new_v4().simple()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("smtp");
+        std::fs::write(&file, "  smtp://user:pw@mail.example:25\n").unwrap();
+        assert_eq!(
+            secret_setting("FYR_SMTP_URL", None, Some(&file)).unwrap().as_deref(),
+            Some("smtp://user:pw@mail.example:25"),
+            "read and trimmed"
+        );
+        assert_eq!(secret_setting("FYR_SMTP_URL", Some("x".into()), None).unwrap().as_deref(), Some("x"));
+        assert_eq!(secret_setting("FYR_SMTP_URL", None, None).unwrap(), None);
+        let both = secret_setting("FYR_SMTP_URL", Some("x".into()), Some(&file)).unwrap_err().to_string();
+        assert!(both.contains("FYR_SMTP_URL and FYR_SMTP_URL_FILE"), "{both}");
+        let empty = dir.join("empty");
+        std::fs::write(&empty, "\n").unwrap();
+        assert!(secret_setting("FYR_ADMIN_KEY", None, Some(&empty)).unwrap_err().to_string().contains("FYR_ADMIN_KEY_FILE"));
+        let missing = secret_setting("FYR_ADMIN_KEY", None, Some(&dir.join("nope"))).unwrap_err().to_string();
+        assert!(missing.contains("FYR_ADMIN_KEY_FILE"), "{missing}");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }

@@ -29,8 +29,11 @@ pub struct Storage {
     #[arg(long, env = "FYR_DATA_DIR", default_value = "./fyr-data")]
     pub data_dir: PathBuf,
     /// Database URL: `sqlite://PATH` (default: fyr.db in the data directory) or `postgres://…`.
-    #[arg(long, env = "FYR_DATABASE_URL")]
+    #[arg(long, env = "FYR_DATABASE_URL", hide_env_values = true)]
     pub database_url: Option<String>,
+    /// File holding the database URL (it may carry a password), instead of FYR_DATABASE_URL.
+    #[arg(long, env = "FYR_DATABASE_URL_FILE")]
+    pub database_url_file: Option<PathBuf>,
     /// File holding the secret pepper for API key hashes (hex); default `<data-dir>/pepper`.
     #[arg(long, env = "FYR_PEPPER_FILE")]
     pub pepper_file: Option<PathBuf>,
@@ -45,8 +48,8 @@ pub struct Storage {
 impl Storage {
     pub fn config(&self) -> Result<Config> {
         let mut c = Config::with_defaults(self.data_dir.clone());
-        if let Some(url) = &self.database_url {
-            c.database_url = url.clone();
+        if let Some(url) = fyr::secret_setting("FYR_DATABASE_URL", self.database_url.clone(), self.database_url_file.as_deref())? {
+            c.database_url = url;
         }
         c.host_org_name = self.host_org.clone();
         c.admin_email = self.admin_email.clone();
@@ -70,13 +73,18 @@ pub struct ExposureArgs {
     /// Directory watched for report files: <inbox>/<source name>/<file>.
     #[arg(long, env = "FYR_EXPOSURE_INBOX")]
     pub exposure_inbox: Option<PathBuf>,
-    /// SMTP server for notices: smtp://host:port, smtp://host:port?tls=required, smtps://host:port.
-    #[arg(long, env = "FYR_SMTP_URL")]
+    /// SMTP server for notices: smtp://host:port, smtp://host:port?tls=required, smtps://host:port
+    /// (credentials as smtp://user:password@host:port).
+    #[arg(long, env = "FYR_SMTP_URL", hide_env_values = true)]
     pub smtp_url: Option<String>,
+    /// File holding the SMTP URL (with its credentials), instead of FYR_SMTP_URL.
+    #[arg(long, env = "FYR_SMTP_URL_FILE")]
+    pub smtp_url_file: Option<PathBuf>,
     /// Sender address of notices.
     #[arg(long, env = "FYR_MAIL_FROM", default_value = "fyr <fyr@localhost>")]
     pub mail_from: String,
-    /// This instance's public URL, for links in notices (default: http://<listen address>).
+    /// This instance's public URL including FYR_BASE_PATH, for links in notices
+    /// (default: http://<listen address><base path>, loopback for 0.0.0.0 and [::]).
     #[arg(long, env = "FYR_PUBLIC_URL")]
     pub public_url: Option<String>,
     /// Who notices come from ("CERT-SE").
@@ -91,20 +99,26 @@ pub struct ExposureArgs {
     /// Seconds between runs of the background workers.
     #[arg(long, env = "FYR_WORKER_INTERVAL", default_value_t = 15)]
     pub worker_interval: u64,
+    /// Let webhooks go to loopback, private, link-local and other non-public addresses
+    /// (refused by default: an organisation could otherwise make fyr send requests inside its network).
+    #[arg(long, env = "FYR_WEBHOOK_ALLOW_PRIVATE", action = clap::ArgAction::SetTrue, value_parser = clap::builder::BoolishValueParser::new())]
+    pub webhook_allow_private: bool,
 }
 
 impl ExposureArgs {
-    pub fn apply(&self, c: &mut Config) {
+    pub fn apply(&self, c: &mut Config) -> Result<()> {
         c.exposure.schema = self.shadowserver_schema.clone();
         c.exposure.severity = self.shadowserver_severity.clone();
         c.exposure.inbox = self.exposure_inbox.clone();
-        c.exposure.smtp_url = self.smtp_url.clone();
+        c.exposure.smtp_url = fyr::secret_setting("FYR_SMTP_URL", self.smtp_url.clone(), self.smtp_url_file.as_deref())?;
         c.exposure.mail_from = self.mail_from.clone();
         c.exposure.public_url = self.public_url.clone();
         c.exposure.sender_name = self.sender_name.clone();
         c.exposure.worker_interval = std::time::Duration::from_secs(self.worker_interval.max(1));
+        c.exposure.webhook_allow_private = self.webhook_allow_private;
         c.http.dns_server = self.dns_server;
         c.http.max_import = self.max_import_bytes;
+        Ok(())
     }
 }
 
@@ -162,18 +176,23 @@ async fn main() -> Result<()> {
     match cli.command {
         Command::Serve { storage, listen, max_body_bytes, base_path, max_connections, exposure } => {
             let mut config = storage.config()?;
-            exposure.apply(&mut config);
+            exposure.apply(&mut config)?;
             config.listen = listen;
             config.http.max_body = max_body_bytes;
             config.http.base_path = base_path.trim_end_matches('/').to_string();
             config.max_connections = max_connections;
-            config.admin_key = std::env::var("FYR_ADMIN_KEY").ok().filter(|k| !k.is_empty());
+            // From the environment or a file only, never a flag (command lines are visible to others).
+            let admin_key = std::env::var("FYR_ADMIN_KEY").ok().filter(|k| !k.is_empty());
+            let admin_key_file = std::env::var_os("FYR_ADMIN_KEY_FILE").filter(|f| !f.is_empty()).map(PathBuf::from);
+            config.admin_key = fyr::secret_setting("FYR_ADMIN_KEY", admin_key, admin_key_file.as_deref())?;
             let running = fyr::start(config.clone()).await?;
             match &running.admin_key {
                 AdminKey::Written(path) => {
                     eprintln!("fyr: created the site administrator {}; the API key is in {}", config.admin_email, path.display())
                 }
-                AdminKey::FromEnvironment => eprintln!("fyr: the site administrator's API key is the one in FYR_ADMIN_KEY"),
+                AdminKey::FromEnvironment => {
+                    eprintln!("fyr: the site administrator's API key is the one in FYR_ADMIN_KEY (or FYR_ADMIN_KEY_FILE)")
+                }
                 AdminKey::Existing => {}
             }
             eprintln!("fyr: listening on http://{} (database: {})", running.addr, redact(&config.database_url));
@@ -195,7 +214,7 @@ async fn main() -> Result<()> {
         }
         Command::Exposure { storage, exposure, command } => {
             let mut config = storage.config()?;
-            exposure.apply(&mut config);
+            exposure.apply(&mut config)?;
             let core = fyr::open_core(&config).await?;
             fyr::bootstrap(&core, &config).await?;
             cli_exposure::run(&core, &config, command).await

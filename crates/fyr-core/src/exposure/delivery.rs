@@ -68,23 +68,26 @@ impl<S: Store> Core<S> {
                 created: now,
                 sent_at: 0,
             };
-            let critical: Vec<i64> = if settings.critical_immediately {
-                pending.iter().filter(|p| p.severity >= 4 && (p.state == "new" || p.state == "reopened")).map(|p| p.id).collect()
-            } else {
-                Vec::new()
-            };
+            // Critical findings that are new or reopened go out at once;
+            // the rest wait for the digest.
+            let at_once =
+                |p: &PendingFinding| settings.critical_immediately && p.severity >= 4 && (p.state == "new" || p.state == "reopened");
+            let (critical, rest): (Vec<&PendingFinding>, Vec<&PendingFinding>) = pending.iter().partition(|p| at_once(p));
+            let critical: Vec<i64> = critical.iter().map(|p| p.id).collect();
+            let rest: Vec<i64> = rest.iter().map(|p| p.id).collect();
+            // Another planner (a replica, or an import finishing during the
+            // worker's tick) may be here too: the store queues only the
+            // findings this call claims, and a digest once per due time.
             if !critical.is_empty() {
                 let ds: Vec<Delivery> = contacts.iter().map(|c| delivery("critical", &critical, c)).collect();
-                self.store.queue_deliveries(&ds, &critical, org_id, None, now).await?;
-                queued += ds.len();
+                queued += self.store.queue_deliveries(org_id, &ds, None, now).await?;
             }
-            if let Some(at) = digest_due(now, settings.digest_minute, settings.last_digest_at) {
-                let rest: Vec<i64> = pending.iter().map(|p| p.id).filter(|id| !critical.contains(id)).collect();
-                if !rest.is_empty() {
-                    let ds: Vec<Delivery> = contacts.iter().map(|c| delivery("digest", &rest, c)).collect();
-                    self.store.queue_deliveries(&ds, &rest, org_id, Some(at.max(now)), now).await?;
-                    queued += ds.len();
-                }
+            if let Some(at) = digest_due(now, settings.digest_minute, settings.last_digest_at)
+                && !rest.is_empty()
+            {
+                let ds: Vec<Delivery> = contacts.iter().map(|c| delivery("digest", &rest, c)).collect();
+                let turn = DigestTurn { settings: settings.clone(), at: at.max(now) };
+                queued += self.store.queue_deliveries(org_id, &ds, Some(&turn), now).await?;
             }
         }
         Ok(queued)

@@ -96,16 +96,19 @@ impl<S: Store> Core<S> {
             by_organisation: self.store.finding_counts(FindingGroup::Organisation).await?,
             by_kind: self.store.finding_counts(FindingGroup::Kind).await?,
             recent_imports: self.store.imports(None, 20).await?,
-            failed_deliveries: self.store.deliveries(None, Some("failed"), 100_000).await?.len() as u64,
+            failed_deliveries: self.store.count_deliveries(None, Some("failed")).await?,
         })
     }
 
     /// Deliveries: an organisation's own, or all for CERT staff.
     pub async fn list_deliveries(&self, actor: &Actor, status: Option<&str>, limit: u64) -> CoreResult<Vec<Delivery>> {
         if let Some(s) = status
-            && !["pending", "sending", "sent", "failed"].contains(&s)
+            && !["pending", "sending", "sent", "failed", "cancelled"].contains(&s)
         {
-            return Err(CoreError::invalid("status", format!("{s:?} is not a delivery status (pending, sending, sent, failed)")));
+            return Err(CoreError::invalid(
+                "status",
+                format!("{s:?} is not a delivery status (pending, sending, sent, failed, cancelled)"),
+            ));
         }
         let org = if self.is_cert(actor).await? { None } else { Some(actor.org.id) };
         Ok(self.store.deliveries(org, status, limit.clamp(1, 1000)).await?)

@@ -85,6 +85,8 @@ pub struct ImportJob {
     default_severity: Severity,
     /// Report types seen (several for generic sources with a kind column).
     kinds: BTreeSet<String>,
+    /// Reading stopped before the end of the file (cut off, unreadable).
+    aborted: bool,
 }
 
 impl std::fmt::Debug for ImportJob {
@@ -105,14 +107,14 @@ fn clip(s: &str) -> String {
 }
 
 /// Appends `"key":"value"` (JSON-escaped, the value clipped) to `out`.
-fn push_field(out: &mut String, first: &mut bool, key: &str, value: &str) {
+fn push_field(out: &mut Vec<u8>, first: &mut bool, key: &str, value: &str) {
     if !*first {
-        out.push(',');
+        out.push(b',');
     }
     *first = false;
-    // Writing a &str into a String through serde_json cannot fail.
-    let _ = serde_json::to_writer(StringWriter(out), key);
-    out.push(':');
+    // Writing a &str into a Vec<u8> through serde_json cannot fail.
+    let _ = serde_json::to_writer(&mut *out, key);
+    out.push(b':');
     let clipped;
     let v = if value.len() > MAX_DETAIL {
         clipped = clip(value);
@@ -120,42 +122,33 @@ fn push_field(out: &mut String, first: &mut bool, key: &str, value: &str) {
     } else {
         value
     };
-    let _ = serde_json::to_writer(StringWriter(out), v);
+    let _ = serde_json::to_writer(&mut *out, v);
 }
 
-/// Lets `serde_json` write into a `String` (it writes valid UTF-8 for strings).
-struct StringWriter<'a>(&'a mut String);
-
-impl std::io::Write for StringWriter<'_> {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        let s = std::str::from_utf8(buf).map_err(std::io::Error::other)?;
-        self.0.push_str(s);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-/// The raw fields of a record as a JSON object (values as text), written
-/// straight into one string (this runs for every matched row).
+/// The raw fields of a record as a JSON object (values as text). This runs
+/// for every matched row, so it writes bytes straight into one buffer and
+/// checks them as UTF-8 once at the end (serde_json writes valid UTF-8 for
+/// strings; checking every small write cost more than the escaping).
 pub fn details(r: &ExposureRecord) -> String {
-    use std::fmt::Write;
-    let mut out = String::with_capacity(256 + r.extra.len() * 24);
+    use std::io::Write;
+    let mut out: Vec<u8> = Vec::with_capacity(256 + r.extra.len() * 24);
     let mut first = true;
-    out.push('{');
-    let mut num = String::new();
+    out.push(b'{');
+    let mut num: Vec<u8> = Vec::with_capacity(48);
+    let field = |out: &mut Vec<u8>, first: &mut bool, key: &str, num: &[u8]| {
+        push_field(out, first, key, std::str::from_utf8(num).unwrap_or_default());
+    };
     let _ = write!(num, "{}", r.observed_at.unix_timestamp());
-    push_field(&mut out, &mut first, "timestamp", &num);
+    field(&mut out, &mut first, "timestamp", &num);
     if let Some(ip) = r.ip {
         num.clear();
         let _ = write!(num, "{ip}");
-        push_field(&mut out, &mut first, "ip", &num);
+        field(&mut out, &mut first, "ip", &num);
     }
     if let Some(p) = r.port {
         num.clear();
         let _ = write!(num, "{p}");
-        push_field(&mut out, &mut first, "port", &num);
+        field(&mut out, &mut first, "port", &num);
     }
     if let Some(p) = &r.protocol {
         push_field(&mut out, &mut first, "protocol", p.as_str());
@@ -163,7 +156,7 @@ pub fn details(r: &ExposureRecord) -> String {
     if r.asn != 0 {
         num.clear();
         let _ = write!(num, "{}", r.asn);
-        push_field(&mut out, &mut first, "asn", &num);
+        field(&mut out, &mut first, "asn", &num);
     }
     if let Some(g) = &r.geo {
         push_field(&mut out, &mut first, "geo", g.as_str());
@@ -179,8 +172,8 @@ pub fn details(r: &ExposureRecord) -> String {
     for (k, v) in r.extra.iter() {
         push_field(&mut out, &mut first, k, v);
     }
-    out.push('}');
-    out
+    out.push(b'}');
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 impl ImportJob {
@@ -318,9 +311,15 @@ impl ImportJob {
         self.import.rows_bad = i64::try_from(stats.rows_bad).unwrap_or(i64::MAX);
         self.import.errors = errors_json(&stats.errors, stats.errors_not_kept);
         if let Some(a) = &stats.aborted {
+            self.aborted = true;
             self.import.message = format!("Reading stopped at line {}: {}", a.line, a.message);
         }
     }
+}
+
+/// The report type a generic source's mapping names, if any.
+fn mapping_report_type(mapping: &str) -> Option<String> {
+    serde_json::from_str::<ColumnMapping>(mapping).ok().map(|m| m.report_type).filter(|t| !t.trim().is_empty())
 }
 
 /// The host of a host name or URL, lower case, for display and keys.
@@ -356,7 +355,12 @@ impl<S: Store> Core<S> {
         let source = self.find_source(&req.source).await?;
         let now = self.now();
         let file = report_type_from_filename(req.filename.rsplit(['/', '\\']).next().unwrap_or(&req.filename));
-        let report_type = req.report_type.clone().filter(|t| !t.trim().is_empty()).or_else(|| file.as_ref().map(|f| f.report_type.clone()));
+        let explicit = req.report_type.clone().filter(|t| !t.trim().is_empty());
+        // A Shadowserver file names its report type; for a generic source the
+        // mapping's report type wins over a file name that happens to look
+        // like Shadowserver's (an explicit report_type still replaces it).
+        let mapped = if source.format == "shadowserver" { None } else { mapping_report_type(&source.mapping) };
+        let report_type = explicit.or(mapped).or_else(|| file.as_ref().map(|f| f.report_type.clone()));
         let mut import = Import {
             id: 0,
             source_id: source.id,
@@ -414,6 +418,7 @@ impl<S: Store> Core<S> {
             severity_defaults: Arc::new(self.exposure.config.severities.clone()),
             default_severity,
             kinds: BTreeSet::new(),
+            aborted: false,
         })
     }
 
@@ -466,9 +471,12 @@ impl<S: Store> Core<S> {
         let mut created = 0;
         let mut resolved = 0;
         if job.import.rows_ok > 0 || job.import.rows_bad == 0 {
+            // A file not read to the end says nothing about what is gone:
+            // its rows are stored, but nothing counts a miss.
+            let threshold = if job.aborted { None } else { Some(RESOLVE_AFTER_MISSES) };
             for scope in &scopes {
                 let (c, _reopened, r) =
-                    self.store.close_import_scope(job.import.id, job.source.id, scope.as_deref(), RESOLVE_AFTER_MISSES, now).await?;
+                    self.store.close_import_scope(job.import.id, job.source.id, scope.as_deref(), threshold, now).await?;
                 created += c;
                 resolved += r;
             }
@@ -481,7 +489,15 @@ impl<S: Store> Core<S> {
         }
         job.import.findings_new = created;
         job.import.findings_resolved = resolved;
-        job.import.status = "done".into();
+        if job.aborted {
+            job.import.status = "failed".into();
+            job.import.message = format!(
+                "{} The {} rows read before that were stored; since the file was not read to the end, no finding was resolved.",
+                job.import.message, job.import.rows_ok
+            );
+        } else {
+            job.import.status = "done".into();
+        }
         job.import.finished = self.now();
         self.store.finish_import(&job.import).await?;
         self.plan_deliveries(now).await?;

@@ -158,14 +158,19 @@ impl<S: Store> Core<S> {
     }
 
     /// The current matcher, rebuilt first if the registrations changed since
-    /// it was built (checked with a cheap fingerprint query, so replicas
-    /// sharing a database pick up each other's changes).
+    /// it was built, or an asset's validity period began or ended (checked
+    /// with a cheap fingerprint query, so replicas sharing a database pick
+    /// up each other's changes).
     pub async fn exposure_matcher(&self) -> CoreResult<Arc<Matcher>> {
         let state = &self.exposure;
-        let fp = self.store.asset_fingerprint().await?;
+        // One `now` for the fingerprint and the snapshot: the fingerprint
+        // names the next validity boundary after the time the snapshot
+        // is taken at.
+        let now = self.now();
+        let fp = self.store.asset_fingerprint(now).await?;
         let current = state.built_from.lock().map(|g| *g).unwrap_or(None);
         if current != Some(fp) {
-            let snapshot = self.asset_snapshot(self.now(), false).await?;
+            let snapshot = self.asset_snapshot(now, false).await?;
             let matcher = Matcher::build(&snapshot).map_err(|e| CoreError::Internal(format!("matcher: {e}")))?;
             state.matcher.replace(matcher);
             if let Ok(mut g) = state.built_from.lock() {

@@ -29,15 +29,29 @@ fn check_name(name: &str) -> CoreResult<()> {
     if ok { Ok(()) } else { Err(CoreError::invalid("name", "must be 1–64 letters, digits, '-', '_' or '.'")) }
 }
 
+/// A new name (at creation or rename) must not be only digits: wherever a
+/// source is named (routes, the CLI, inbox directories) a number is read as
+/// its id, so such a source could never be reached by its name.
+fn check_new_name(name: &str) -> CoreResult<()> {
+    check_name(name)?;
+    if name.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(CoreError::invalid(
+            "name",
+            format!("{name:?} is only digits, which is read as a source id; add a letter or '-', '_' or '.'"),
+        ));
+    }
+    Ok(())
+}
+
 /// Validates a source after a change (format, TLP, severity, mapping).
 fn validate(s: &Source) -> CoreResult<()> {
     check_name(&s.name)?;
     crate::capture::check_len("provider", &s.provider, crate::capture::MAX_SHORT)?;
     if !FORMATS.contains(&s.format.as_str()) {
-        return Err(CoreError::invalid("format", format!("{:?} is not a format (shadowserver, csv, jsonl)", s.format)));
+        return Err(CoreError::invalid("format", format!("{:?} is not a format ({})", s.format, FORMATS.join(", "))));
     }
     if !TLPS.contains(&s.tlp.as_str()) {
-        return Err(CoreError::invalid("tlp", format!("{:?} is not a TLP level (clear, green, amber, amber+strict, red)", s.tlp)));
+        return Err(CoreError::invalid("tlp", format!("{:?} is not a TLP level ({})", s.tlp, TLPS.join(", "))));
     }
     if Severity::parse(&s.default_severity).is_none() {
         return Err(CoreError::invalid(
@@ -50,7 +64,11 @@ fn validate(s: &Source) -> CoreResult<()> {
             return Err(CoreError::invalid("mapping", "a csv or jsonl source needs a column mapping"));
         }
         let m: ColumnMapping = serde_json::from_str(&s.mapping).map_err(|e| CoreError::invalid("mapping", e.to_string()))?;
-        m.validate(&ReaderOptions::default()).map_err(|e| CoreError::invalid("mapping", e.to_string()))?;
+        // The timestamp column is optional: every import has a fallback
+        // time (the date in a `YYYY-MM-DD-…` file name, else the time of
+        // the import), so the mapping is checked as an import reads it.
+        let options = ReaderOptions { fallback_observed_at: Some(time::OffsetDateTime::UNIX_EPOCH), ..ReaderOptions::default() };
+        m.validate(&options).map_err(|e| CoreError::invalid("mapping", e.to_string()))?;
     }
     Ok(())
 }
@@ -60,6 +78,7 @@ impl<S: Store> Core<S> {
         self.require_cert(actor).await?;
         let now = self.now();
         let name = r.name.clone().unwrap_or_default().trim().to_string();
+        check_new_name(&name)?;
         if self.store.source_by_name(&name).await?.is_some() {
             return Err(CoreError::invalid("name", format!("a source named {name:?} already exists")));
         }
@@ -97,8 +116,11 @@ impl<S: Store> Core<S> {
         let mut s = old.clone();
         if let Some(n) = &r.name {
             s.name = n.trim().to_string();
-            if s.name != old.name && self.store.source_by_name(&s.name).await?.is_some() {
-                return Err(CoreError::invalid("name", format!("a source named {:?} already exists", s.name)));
+            if s.name != old.name {
+                check_new_name(&s.name)?;
+                if self.store.source_by_name(&s.name).await?.is_some() {
+                    return Err(CoreError::invalid("name", format!("a source named {:?} already exists", s.name)));
+                }
             }
         }
         if let Some(v) = &r.provider {

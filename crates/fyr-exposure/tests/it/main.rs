@@ -4,6 +4,7 @@
 mod advice;
 mod naive;
 mod notice;
+mod notice_omitted;
 mod overlaps;
 mod prop;
 mod rules;

@@ -22,7 +22,7 @@ const AFTER_AUTUMN: i64 = 1_792_891_800;
 /// 2026-03-27T03:00:00Z.
 const MARCH_27: i64 = 1_774_580_400;
 
-fn ctx(language: Language, kind: NoticeKind) -> NoticeContext {
+pub(crate) fn ctx(language: Language, kind: NoticeKind) -> NoticeContext {
     NoticeContext {
         org_name: "Exempelkommun".to_owned(),
         language,
@@ -31,10 +31,11 @@ fn ctx(language: Language, kind: NoticeKind) -> NoticeContext {
         preferences_url: "https://fyr.example/prefs".to_owned(),
         unsubscribe_url: "https://fyr.example/unsub?t=a&b".to_owned(),
         sender_name: "CERT-SE via fyr".to_owned(),
+        omitted: None,
     }
 }
 
-fn finding(id: i64, report_type: &str, severity: Severity, state: FindingState, ip: &str, port: Option<u16>) -> FindingView {
+pub(crate) fn finding(id: i64, report_type: &str, severity: Severity, state: FindingState, ip: &str, port: Option<u16>) -> FindingView {
     FindingView {
         id,
         report_type: report_type.to_owned(),
@@ -57,7 +58,7 @@ fn finding(id: i64, report_type: &str, severity: Severity, state: FindingState, 
 
 /// Exchange (critical, new), RDP over IPv4 (high, new) and IPv6 (high, seen
 /// again), an unknown type (low, new), and Telnet (resolved).
-fn sample() -> Vec<FindingView> {
+pub(crate) fn sample() -> Vec<FindingView> {
     let mut rdp = finding(1, "scan_rdp", Severity::High, FindingState::New, "192.0.2.10", Some(3389));
     rdp.hostname = Some("rdp.exempel.se".to_owned());
     rdp.report_name = "Accessible-RDP".to_owned();
@@ -405,7 +406,11 @@ fn webhook_shape() {
     let context = ctx(Language::Sv, NoticeKind::Digest);
     let v = webhook_payload(&context, &sample());
     let top: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
-    assert_eq!(top, ["type", "version", "organisation", "language", "sender", "generated_at", "tlp", "summary", "findings", "links"]);
+    assert_eq!(
+        top,
+        ["type", "version", "organisation", "language", "sender", "generated_at", "tlp", "summary", "findings", "links", "omitted"]
+    );
+    assert_eq!(v["omitted"], Value::Null, "nothing left out");
     assert_eq!(v["type"], "fyr.exposure.digest");
     assert_eq!(v["version"], 1);
     assert_eq!(v["organisation"], "Exempelkommun");

@@ -3,12 +3,12 @@
 //! preferences and unsubscribe links of notifications (`/exposure/…`),
 //! which work without signing in. Documented in docs/EXPOSURE.md.
 
-use super::{ApiError, ApiResult, Authed, parse_body};
+use super::{ApiBody, ApiError, ApiJson, ApiPath, ApiQuery, ApiResult, Authed};
 use crate::AppState;
 use axum::Router;
-use axum::body::{Body, Bytes};
-use axum::extract::{Path, Query, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::body::Body;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use fyr_core::CoreError;
@@ -22,6 +22,8 @@ use fyr_formats::exposure::Severity;
 use fyr_store::*;
 use serde::Deserialize;
 use serde_json::{Value, json};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// The routes, to be nested under `/api/v1/exposure`.
 pub fn routes<S: Store + Clone>() -> Router<AppState<S>> {
@@ -50,6 +52,8 @@ pub fn routes<S: Store + Clone>() -> Router<AppState<S>> {
         .route("/stats", get(stats::<S>))
         .route("/unmatched", get(unmatched::<S>))
         .route("/deliveries", get(deliveries::<S>))
+        .fallback(super::not_found)
+        .method_not_allowed_fallback(super::wrong_method)
 }
 
 /// The links in notifications, to be nested under `/exposure`.
@@ -90,7 +94,11 @@ fn created(v: Value) -> Response {
     (StatusCode::CREATED, axum::Json(v)).into_response()
 }
 
-async fn assets_list<S: Store + Clone>(State(st): State<AppState<S>>, Authed(a): Authed, Query(q): Query<OrgParam>) -> ApiResult<Response> {
+async fn assets_list<S: Store + Clone>(
+    State(st): State<AppState<S>>,
+    Authed(a): Authed,
+    ApiQuery(q): ApiQuery<OrgParam>,
+) -> ApiResult<Response> {
     let list = st.core.list_assets(&a, q.org_id).await?;
     Ok(ok(list.iter().map(asset_json).collect::<Vec<_>>()))
 }
@@ -108,8 +116,11 @@ struct AssetBody {
     org_id: Option<i64>,
 }
 
-async fn assets_add<S: Store + Clone>(State(st): State<AppState<S>>, Authed(a): Authed, body: Bytes) -> ApiResult<Response> {
-    let b: AssetBody = parse_body(&body)?;
+async fn assets_add<S: Store + Clone>(
+    State(st): State<AppState<S>>,
+    Authed(a): Authed,
+    ApiJson(b): ApiJson<AssetBody>,
+) -> ApiResult<Response> {
     let req = AssetRequest { kind: b.kind, value: b.value, valid_until: b.valid_until, comment: b.comment };
     let asset = st.core.register_asset(&a, b.org_id, &req).await?;
     Ok(created(asset_json(&asset)))
@@ -118,10 +129,10 @@ async fn assets_add<S: Store + Clone>(State(st): State<AppState<S>>, Authed(a): 
 async fn assets_import<S: Store + Clone>(
     State(st): State<AppState<S>>,
     Authed(a): Authed,
-    Query(q): Query<OrgParam>,
-    body: Bytes,
+    ApiQuery(q): ApiQuery<OrgParam>,
+    ApiBody(body): ApiBody,
 ) -> ApiResult<Response> {
-    let text = std::str::from_utf8(&body).map_err(|_| ApiError(CoreError::BadRequest("The CSV must be UTF-8 text.".into())))?;
+    let text = std::str::from_utf8(&body).map_err(|_| ApiError::Core(CoreError::BadRequest("The CSV must be UTF-8 text.".into())))?;
     let r = st.core.import_assets_csv(&a, q.org_id, text).await?;
     let status = if r.created.is_empty() && !r.errors.is_empty() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
     let body = json!({
@@ -131,29 +142,45 @@ async fn assets_import<S: Store + Clone>(
     Ok((status, axum::Json(body)).into_response())
 }
 
-async fn asset_get<S: Store + Clone>(State(st): State<AppState<S>>, Authed(a): Authed, Path(id): Path<i64>) -> ApiResult<Response> {
+async fn asset_get<S: Store + Clone>(State(st): State<AppState<S>>, Authed(a): Authed, ApiPath(id): ApiPath<i64>) -> ApiResult<Response> {
     Ok(ok(asset_json(&st.core.find_asset(&a, id).await?)))
 }
 
-async fn asset_delete<S: Store + Clone>(State(st): State<AppState<S>>, Authed(a): Authed, Path(id): Path<i64>) -> ApiResult<Response> {
+async fn asset_delete<S: Store + Clone>(
+    State(st): State<AppState<S>>,
+    Authed(a): Authed,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Response> {
     let asset = st.core.delete_asset(&a, id).await?;
     Ok(ok(json!({"deleted": asset_json(&asset)})))
 }
 
-async fn asset_approve<S: Store + Clone>(State(st): State<AppState<S>>, Authed(a): Authed, Path(id): Path<i64>) -> ApiResult<Response> {
+async fn asset_approve<S: Store + Clone>(
+    State(st): State<AppState<S>>,
+    Authed(a): Authed,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Response> {
     Ok(ok(asset_json(&st.core.review_asset(&a, id, true).await?)))
 }
 
-async fn asset_reject<S: Store + Clone>(State(st): State<AppState<S>>, Authed(a): Authed, Path(id): Path<i64>) -> ApiResult<Response> {
+async fn asset_reject<S: Store + Clone>(
+    State(st): State<AppState<S>>,
+    Authed(a): Authed,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Response> {
     Ok(ok(asset_json(&st.core.review_asset(&a, id, false).await?)))
 }
 
 /// Looks up the domain's TXT records (at `_fyr-verification.<domain>` and
 /// the domain itself) and approves it if the token is there.
-async fn asset_verify<S: Store + Clone>(State(st): State<AppState<S>>, Authed(a): Authed, Path(id): Path<i64>) -> ApiResult<Response> {
+async fn asset_verify<S: Store + Clone>(
+    State(st): State<AppState<S>>,
+    Authed(a): Authed,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Response> {
     let asset = st.core.find_asset(&a, id).await?;
     if asset.kind != "domain" {
-        return Err(ApiError(CoreError::invalid("id", "only domains are verified through DNS")));
+        return Err(ApiError::Core(CoreError::invalid("id", "only domains are verified through DNS")));
     }
     let mut records = Vec::new();
     for name in [format!("_fyr-verification.{}.", asset.value), format!("{}.", asset.value)] {
@@ -216,12 +243,19 @@ async fn sources_list<S: Store + Clone>(State(st): State<AppState<S>>, Authed(a)
     Ok(ok(st.core.list_sources(&a).await?.iter().map(source_json).collect::<Vec<_>>()))
 }
 
-async fn source_add<S: Store + Clone>(State(st): State<AppState<S>>, Authed(a): Authed, body: Bytes) -> ApiResult<Response> {
-    let b: SourceBody = parse_body(&body)?;
+async fn source_add<S: Store + Clone>(
+    State(st): State<AppState<S>>,
+    Authed(a): Authed,
+    ApiJson(b): ApiJson<SourceBody>,
+) -> ApiResult<Response> {
     Ok(created(source_json(&st.core.create_source(&a, &b.into()).await?)))
 }
 
-async fn source_get<S: Store + Clone>(State(st): State<AppState<S>>, Authed(a): Authed, Path(name): Path<String>) -> ApiResult<Response> {
+async fn source_get<S: Store + Clone>(
+    State(st): State<AppState<S>>,
+    Authed(a): Authed,
+    ApiPath(name): ApiPath<String>,
+) -> ApiResult<Response> {
     st.core.require_cert(&a).await?;
     Ok(ok(source_json(&st.core.find_source(&name).await?)))
 }
@@ -229,17 +263,16 @@ async fn source_get<S: Store + Clone>(State(st): State<AppState<S>>, Authed(a): 
 async fn source_edit<S: Store + Clone>(
     State(st): State<AppState<S>>,
     Authed(a): Authed,
-    Path(name): Path<String>,
-    body: Bytes,
+    ApiPath(name): ApiPath<String>,
+    ApiJson(b): ApiJson<SourceBody>,
 ) -> ApiResult<Response> {
-    let b: SourceBody = parse_body(&body)?;
     Ok(ok(source_json(&st.core.update_source(&a, &name, &b.into()).await?)))
 }
 
 async fn source_delete<S: Store + Clone>(
     State(st): State<AppState<S>>,
     Authed(a): Authed,
-    Path(name): Path<String>,
+    ApiPath(name): ApiPath<String>,
 ) -> ApiResult<Response> {
     let s = st.core.delete_source(&a, &name).await?;
     Ok(ok(json!({"deleted": source_json(&s)})))
@@ -253,18 +286,21 @@ struct UploadParams {
 }
 
 /// A request body as a blocking reader (for the parser thread), capped at
-/// `limit` bytes: beyond it reading fails, the import stops there and says so.
-fn body_reader(body: Body, limit: u64) -> Box<dyn std::io::Read + Send> {
+/// `limit` bytes: beyond it reading fails, the import stops there and says
+/// so, and `over` is set.
+fn body_reader(body: Body, limit: u64, over: Arc<AtomicBool>) -> Box<dyn std::io::Read + Send> {
     use futures::TryStreamExt;
     let stream = body.into_data_stream().map_err(std::io::Error::other);
     let reader = tokio_util::io::StreamReader::new(stream);
     let bridge = tokio_util::io::SyncIoBridge::new(reader);
-    Box::new(Capped { inner: bridge, left: limit })
+    Box::new(Capped { inner: bridge, left: limit, limit, over })
 }
 
 struct Capped<R> {
     inner: R,
     left: u64,
+    limit: u64,
+    over: Arc<AtomicBool>,
 }
 
 impl<R: std::io::Read> std::io::Read for Capped<R> {
@@ -274,7 +310,10 @@ impl<R: std::io::Read> std::io::Read for Capped<R> {
             let mut probe = [0u8; 1];
             return match self.inner.read(&mut probe)? {
                 0 => Ok(0),
-                _ => Err(std::io::Error::other("the file is larger than the import limit")),
+                _ => {
+                    self.over.store(true, Ordering::Relaxed);
+                    Err(std::io::Error::other(format!("the file is larger than the import limit of {} bytes", self.limit)))
+                }
             };
         }
         let cap = usize::try_from(self.left).unwrap_or(usize::MAX).min(buf.len());
@@ -284,19 +323,42 @@ impl<R: std::io::Read> std::io::Read for Capped<R> {
     }
 }
 
+fn file_too_large(limit: u64) -> String {
+    format!("The file is larger than the import limit of {limit} bytes.")
+}
+
 /// Uploads one report file into a source. The body is the file itself,
-/// streamed (not buffered) into the import.
+/// streamed (not buffered) into the import, up to `max_import` bytes: a
+/// larger `Content-Length` is refused before anything is read or recorded;
+/// a body that turns out larger while streaming stops the import there
+/// and is answered with a 413 too.
 async fn import_upload<S: Store + Clone>(
     State(st): State<AppState<S>>,
     Authed(a): Authed,
-    Path(name): Path<String>,
-    Query(q): Query<UploadParams>,
+    ApiPath(name): ApiPath<String>,
+    ApiQuery(q): ApiQuery<UploadParams>,
+    headers: HeaderMap,
     body: Body,
 ) -> ApiResult<Response> {
+    let limit = st.config.max_import;
+    if super::declared_length(&headers).is_some_and(|n| n > limit) {
+        return Err(ApiError::TooLarge(file_too_large(limit)));
+    }
     let req = ImportRequest { source: name, filename: q.filename.unwrap_or_default(), report_type: q.report_type, via: "api".into() };
     let job = st.core.begin_import(Some(&a), &req).await?;
-    let reader = body_reader(body, st.config.max_import);
+    let over = Arc::new(AtomicBool::new(false));
+    let reader = body_reader(body, limit, over.clone());
     let import = fyr_workers::ingest::run_import(&st.core, job, reader).await?;
+    if over.load(Ordering::Relaxed) {
+        // The import is recorded as failed: the rows read are kept, and
+        // nothing is resolved, since the rest of the file is unknown.
+        return Err(ApiError::TooLarge(format!(
+            "{} Reading stopped there; import {} records what was read (status {}).",
+            file_too_large(limit),
+            import.id,
+            import.status
+        )));
+    }
     let status = if import.status == "done" { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     Ok((status, axum::Json(fyr_workers::inbox::import_report(&import))).into_response())
 }
@@ -311,13 +373,13 @@ struct ImportsParams {
 async fn imports_list<S: Store + Clone>(
     State(st): State<AppState<S>>,
     Authed(a): Authed,
-    Query(q): Query<ImportsParams>,
+    ApiQuery(q): ApiQuery<ImportsParams>,
 ) -> ApiResult<Response> {
     let list = st.core.list_imports(&a, q.source.as_deref(), q.limit.unwrap_or(100)).await?;
     Ok(ok(list.iter().map(fyr_workers::inbox::import_report).collect::<Vec<_>>()))
 }
 
-async fn import_get<S: Store + Clone>(State(st): State<AppState<S>>, Authed(a): Authed, Path(id): Path<i64>) -> ApiResult<Response> {
+async fn import_get<S: Store + Clone>(State(st): State<AppState<S>>, Authed(a): Authed, ApiPath(id): ApiPath<i64>) -> ApiResult<Response> {
     Ok(ok(fyr_workers::inbox::import_report(&st.core.get_import(&a, id).await?)))
 }
 
@@ -358,11 +420,11 @@ struct FindingParams {
 async fn findings_list<S: Store + Clone>(
     State(st): State<AppState<S>>,
     Authed(a): Authed,
-    Query(p): Query<FindingParams>,
+    ApiQuery(p): ApiQuery<FindingParams>,
 ) -> ApiResult<Response> {
     let min_severity = match p.severity.as_deref() {
         Some(s) => Some(Severity::parse(s).map(fyr_core::exposure::severity_level).ok_or_else(|| {
-            ApiError(CoreError::invalid("severity", format!("{s:?} is not a severity (info, low, medium, high, critical)")))
+            ApiError::Core(CoreError::invalid("severity", format!("{s:?} is not a severity (info, low, medium, high, critical)")))
         })?),
         None => None,
     };
@@ -404,7 +466,7 @@ async fn findings_list<S: Store + Clone>(
                 "last_seen",
                 "count",
             ];
-            w.write_record(header).map_err(|e| ApiError(CoreError::Internal(e.to_string())))?;
+            w.write_record(header).map_err(|e| ApiError::Core(CoreError::Internal(e.to_string())))?;
             for f in &list {
                 let row = [
                     f.id.to_string(),
@@ -423,19 +485,19 @@ async fn findings_list<S: Store + Clone>(
                     f.seen_count.to_string(),
                 ];
                 w.write_record(row.iter().map(|c| fyr_exposure::notice::neutralise_formula(c).into_owned()))
-                    .map_err(|e| ApiError(CoreError::Internal(e.to_string())))?;
+                    .map_err(|e| ApiError::Core(CoreError::Internal(e.to_string())))?;
             }
-            let bytes = w.into_inner().map_err(|e| ApiError(CoreError::Internal(e.to_string())))?;
+            let bytes = w.into_inner().map_err(|e| ApiError::Core(CoreError::Internal(e.to_string())))?;
             let mut r = Response::new(Body::from(bytes));
             r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"));
             r.headers_mut().insert("x-result-count", count);
             Ok(r)
         }
-        other => Err(ApiError(CoreError::invalid("format", format!("{other:?} is not a format (json or csv)")))),
+        other => Err(ApiError::Core(CoreError::invalid("format", format!("{other:?} is not a format (json or csv)")))),
     }
 }
 
-async fn finding_get<S: Store + Clone>(State(st): State<AppState<S>>, Authed(a): Authed, Path(id): Path<i64>) -> ApiResult<Response> {
+async fn finding_get<S: Store + Clone>(State(st): State<AppState<S>>, Authed(a): Authed, ApiPath(id): ApiPath<i64>) -> ApiResult<Response> {
     let f = st.core.get_finding(&a, id).await?;
     let source = st.core.store.source(f.source_id).await?.map(|s| s.name).unwrap_or_default();
     Ok(ok(finding_json(&f, &source)))
@@ -464,7 +526,7 @@ struct SettingsBody {
 async fn settings_get<S: Store + Clone>(
     State(st): State<AppState<S>>,
     Authed(a): Authed,
-    Query(q): Query<OrgParam>,
+    ApiQuery(q): ApiQuery<OrgParam>,
 ) -> ApiResult<Response> {
     Ok(ok(settings_json(&st.core.exposure_settings_of(&a, q.org_id).await?)))
 }
@@ -472,10 +534,9 @@ async fn settings_get<S: Store + Clone>(
 async fn settings_put<S: Store + Clone>(
     State(st): State<AppState<S>>,
     Authed(a): Authed,
-    Query(q): Query<OrgParam>,
-    body: Bytes,
+    ApiQuery(q): ApiQuery<OrgParam>,
+    ApiJson(b): ApiJson<SettingsBody>,
 ) -> ApiResult<Response> {
-    let b: SettingsBody = parse_body(&body)?;
     let r = SettingsRequest {
         language: b.language,
         digest_time: b.digest_time,
@@ -509,13 +570,16 @@ struct ContactBody {
 async fn contacts_list<S: Store + Clone>(
     State(st): State<AppState<S>>,
     Authed(a): Authed,
-    Query(q): Query<OrgParam>,
+    ApiQuery(q): ApiQuery<OrgParam>,
 ) -> ApiResult<Response> {
     Ok(ok(st.core.list_contacts(&a, q.org_id).await?.iter().map(|c| contact_json(c, false)).collect::<Vec<_>>()))
 }
 
-async fn contact_add<S: Store + Clone>(State(st): State<AppState<S>>, Authed(a): Authed, body: Bytes) -> ApiResult<Response> {
-    let b: ContactBody = parse_body(&body)?;
+async fn contact_add<S: Store + Clone>(
+    State(st): State<AppState<S>>,
+    Authed(a): Authed,
+    ApiJson(b): ApiJson<ContactBody>,
+) -> ApiResult<Response> {
     let r = ContactRequest { channel: b.channel, address: b.address, language: b.language, secret: b.secret };
     // The webhook secret is shown once, when the contact is created.
     Ok(created(contact_json(&st.core.add_contact(&a, b.org_id, &r).await?, true)))
@@ -530,14 +594,17 @@ struct ContactPatch {
 async fn contact_edit<S: Store + Clone>(
     State(st): State<AppState<S>>,
     Authed(a): Authed,
-    Path(id): Path<i64>,
-    body: Bytes,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(b): ApiJson<ContactPatch>,
 ) -> ApiResult<Response> {
-    let b: ContactPatch = parse_body(&body)?;
     Ok(ok(contact_json(&st.core.set_contact_enabled(&a, id, b.enabled).await?, false)))
 }
 
-async fn contact_delete<S: Store + Clone>(State(st): State<AppState<S>>, Authed(a): Authed, Path(id): Path<i64>) -> ApiResult<Response> {
+async fn contact_delete<S: Store + Clone>(
+    State(st): State<AppState<S>>,
+    Authed(a): Authed,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Response> {
     let c = st.core.delete_contact(&a, id).await?;
     Ok(ok(json!({"deleted": contact_json(&c, false)})))
 }
@@ -562,13 +629,16 @@ struct SuppressionBody {
 async fn suppressions_list<S: Store + Clone>(
     State(st): State<AppState<S>>,
     Authed(a): Authed,
-    Query(q): Query<OrgParam>,
+    ApiQuery(q): ApiQuery<OrgParam>,
 ) -> ApiResult<Response> {
     Ok(ok(st.core.list_suppressions(&a, q.org_id).await?.iter().map(suppression_json).collect::<Vec<_>>()))
 }
 
-async fn suppression_add<S: Store + Clone>(State(st): State<AppState<S>>, Authed(a): Authed, body: Bytes) -> ApiResult<Response> {
-    let b: SuppressionBody = parse_body(&body)?;
+async fn suppression_add<S: Store + Clone>(
+    State(st): State<AppState<S>>,
+    Authed(a): Authed,
+    ApiJson(b): ApiJson<SuppressionBody>,
+) -> ApiResult<Response> {
     let r = SuppressionRequest { source: b.source, kind: b.kind, cidr: b.cidr, reason: b.reason, until: b.until };
     Ok(created(suppression_json(&st.core.add_suppression(&a, b.org_id, &r).await?)))
 }
@@ -576,7 +646,7 @@ async fn suppression_add<S: Store + Clone>(State(st): State<AppState<S>>, Authed
 async fn suppression_delete<S: Store + Clone>(
     State(st): State<AppState<S>>,
     Authed(a): Authed,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Response> {
     st.core.delete_suppression(&a, id).await?;
     Ok(ok(json!({"deleted": id})))
@@ -595,13 +665,20 @@ async fn ignore_list<S: Store + Clone>(State(st): State<AppState<S>>, Authed(a):
     Ok(ok(list.iter().map(|e| json!({"id": e.id, "cidr": e.cidr, "reason": e.reason, "created": e.created})).collect::<Vec<_>>()))
 }
 
-async fn ignore_add<S: Store + Clone>(State(st): State<AppState<S>>, Authed(a): Authed, body: Bytes) -> ApiResult<Response> {
-    let b: IgnoreBody = parse_body(&body)?;
+async fn ignore_add<S: Store + Clone>(
+    State(st): State<AppState<S>>,
+    Authed(a): Authed,
+    ApiJson(b): ApiJson<IgnoreBody>,
+) -> ApiResult<Response> {
     let e = st.core.add_ignore(&a, &b.cidr, &b.reason).await?;
     Ok(created(json!({"id": e.id, "cidr": e.cidr, "reason": e.reason, "created": e.created})))
 }
 
-async fn ignore_delete<S: Store + Clone>(State(st): State<AppState<S>>, Authed(a): Authed, Path(id): Path<i64>) -> ApiResult<Response> {
+async fn ignore_delete<S: Store + Clone>(
+    State(st): State<AppState<S>>,
+    Authed(a): Authed,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Response> {
     st.core.delete_ignore(&a, id).await?;
     Ok(ok(json!({"deleted": id})))
 }
@@ -634,7 +711,7 @@ struct UnmatchedParams {
 async fn unmatched<S: Store + Clone>(
     State(st): State<AppState<S>>,
     Authed(a): Authed,
-    Query(q): Query<UnmatchedParams>,
+    ApiQuery(q): ApiQuery<UnmatchedParams>,
 ) -> ApiResult<Response> {
     let list = st.core.list_unmatched(&a, q.source.as_deref(), q.after_id.unwrap_or(0), q.limit.unwrap_or(1000)).await?;
     Ok(ok(list
@@ -656,7 +733,7 @@ struct DeliveryParams {
 async fn deliveries<S: Store + Clone>(
     State(st): State<AppState<S>>,
     Authed(a): Authed,
-    Query(q): Query<DeliveryParams>,
+    ApiQuery(q): ApiQuery<DeliveryParams>,
 ) -> ApiResult<Response> {
     let list = st.core.list_deliveries(&a, q.status.as_deref(), q.limit.unwrap_or(100)).await?;
     Ok(ok(list

@@ -4,6 +4,11 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test helpers: a failed unwrap is a failed test
 
 mod admin;
+mod api_errors;
 mod bad_input;
 mod events;
 mod exposure;
+mod exposure_delivery;
+mod exposure_inbox;
+mod exposure_kit;
+mod exposure_sources;

@@ -1,0 +1,249 @@
+//! Exposure notifications in the core, on the real SQL store (the backend
+//! `FYR_TEST_DATABASE` selects) and a clock the tests move: planners running
+//! at once queue each finding once, the matcher follows validity periods,
+//! and the CERT's statistics count failed deliveries.
+
+use fyr_core::admin::NewOrg;
+use fyr_core::env::Env;
+use fyr_core::exposure::assets::AssetRequest;
+use fyr_core::exposure::settings::{ContactRequest, SettingsRequest};
+use fyr_core::exposure::sources::SourceRequest;
+use fyr_core::{Actor, Bootstrap, Core, Origin};
+use fyr_store::*;
+use fyr_store_sql::{ConnectOptions, SqlStore};
+use fyr_testkit::{Backend, TestDb};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+
+/// 2026-11-22 10:00 UTC, 11:00 in Stockholm: past the default digest time (07:00).
+const NOW: i64 = 1_795_341_600;
+const DAY: i64 = 86_400;
+
+/// A clock the test sets; randomness as in production.
+struct TestEnv(AtomicI64);
+
+impl TestEnv {
+    fn set(&self, t: i64) {
+        self.0.store(t, Ordering::SeqCst);
+    }
+}
+
+impl Env for TestEnv {
+    fn now(&self) -> i64 {
+        self.0.load(Ordering::SeqCst)
+    }
+    fn new_uuid(&self) -> uuid::Uuid {
+        fyr::SystemEnv.new_uuid()
+    }
+    fn random_alnum(&self, n: usize) -> String {
+        fyr::SystemEnv.random_alnum(n)
+    }
+    fn random_bytes(&self, n: usize) -> Vec<u8> {
+        fyr::SystemEnv.random_bytes(n)
+    }
+}
+
+struct World {
+    db: TestDb,
+    env: Arc<TestEnv>,
+    core: Core<SqlStore>,
+    cert: Actor,
+}
+
+async fn connect(db: &TestDb) -> SqlStore {
+    SqlStore::connect(&db.url, &ConnectOptions { max_connections: 4 }).await.unwrap()
+}
+
+async fn world() -> World {
+    let db = TestDb::create(Backend::from_env().unwrap()).await.unwrap();
+    let env = Arc::new(TestEnv(AtomicI64::new(NOW)));
+    let core = Core::new(connect(&db).await, env.clone(), fyr_core::auth::Pepper::new(vec![7; 32]));
+    let b = Bootstrap { host_org_name: "CERT".into(), admin_email: "admin@cert.example".into(), admin_key: None };
+    core.bootstrap(&b).await.unwrap();
+    let admin = core.store.users(&UserFilter::default()).await.unwrap().remove(0);
+    let cert = core.actor_for(admin, false, &Origin::default()).await.unwrap();
+    World { db, env, core, cert }
+}
+
+impl World {
+    /// Another replica: its own pool and matcher, the same database and clock.
+    async fn replica(&self) -> Core<SqlStore> {
+        Core::new(connect(&self.db).await, self.env.clone(), fyr_core::auth::Pepper::new(vec![7; 32]))
+    }
+
+    async fn org(&self, name: &str, contacts: usize) -> i64 {
+        let org = self.core.create_org(Some(&self.cert), NewOrg { name: name.into(), local: true, ..NewOrg::default() }).await.unwrap();
+        for i in 0..contacts {
+            let c = ContactRequest { channel: "email".into(), address: format!("soc{i}@{name}.example"), ..ContactRequest::default() };
+            self.core.add_contact(&self.cert, Some(org.id), &c).await.unwrap();
+        }
+        org.id
+    }
+
+    async fn stop(self) {
+        self.core.store.close().await;
+        self.db.drop_db().await.unwrap();
+    }
+}
+
+/// Stores `n` new findings for `org_id` (every third critical) through an
+/// import of `source_id`; returns their ids.
+async fn new_findings(w: &World, source_id: i64, org_id: i64, tag: &str, n: usize) -> Vec<i64> {
+    let now = w.env.now();
+    let import = Import { source_id, report_type: "scan_rdp".into(), status: "running".into(), started: now, ..Import::default() };
+    let import_id = w.core.store.insert_import(&import, &AuditEntry::default()).await.unwrap();
+    let assets: Vec<String> = (0..n).map(|i| format!("192.0.2.{i}:3389/tcp/{tag}")).collect();
+    let rows: Vec<FindingUpsert> = assets
+        .iter()
+        .enumerate()
+        .map(|(i, asset)| FindingUpsert {
+            org_id,
+            source_id,
+            kind: "scan_rdp".into(),
+            asset: asset.clone(),
+            ip: format!("192.0.2.{i}"),
+            port: 3389,
+            protocol: "tcp".into(),
+            hostname: String::new(),
+            asn: 64496,
+            severity: if i % 3 == 0 { 4 } else { 2 },
+            observed: now,
+            count: 1,
+            details: "{}".into(),
+        })
+        .collect();
+    w.core.store.upsert_findings(import_id, &rows).await.unwrap();
+    let f = FindingFilter { org_id: Some(org_id), limit: 10_000, ..FindingFilter::default() };
+    w.core.store.findings(&f).await.unwrap().into_iter().filter(|f| assets.contains(&f.asset)).map(|f| f.id).collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn planners_at_once_queue_each_finding_once() {
+    let w = world().await;
+    let other = w.replica().await;
+    let source = w.core.create_source(&w.cert, &SourceRequest { name: Some("ss".into()), ..SourceRequest::default() }).await.unwrap();
+    // One organisation with stored settings, one on the defaults (nothing
+    // stored until its first digest).
+    let a = w.org("a", 2).await;
+    let b = w.org("b", 1).await;
+    w.core
+        .change_exposure_settings(&w.cert, Some(a), &SettingsRequest { language: Some("en".into()), ..SettingsRequest::default() })
+        .await
+        .unwrap();
+
+    let rounds = 3;
+    let mut told: BTreeMap<i64, Vec<i64>> = BTreeMap::new();
+    for round in 0..rounds {
+        // A day later each round, so each round has a digest due.
+        let now = NOW + round * DAY;
+        w.env.set(now);
+        for org in [a, b] {
+            told.entry(org).or_default().extend(new_findings(&w, source.id, org, &format!("r{round}"), 40).await);
+        }
+        let before = w.core.store.count_deliveries(None, None).await.unwrap();
+        let (x, y) = tokio::join!(w.core.plan_deliveries(now), other.plan_deliveries(now));
+        let queued = (x.unwrap() + y.unwrap()) as u64;
+        assert_eq!(w.core.store.count_deliveries(None, None).await.unwrap() - before, queued, "the planners' counts");
+        // Both planners again: nothing is left.
+        let (x, y) = tokio::join!(w.core.plan_deliveries(now), other.plan_deliveries(now));
+        assert_eq!((x.unwrap(), y.unwrap()), (0, 0), "round {round}: planned twice");
+    }
+
+    for (org, findings) in &told {
+        let deliveries = w.core.store.deliveries(Some(*org), None, 10_000).await.unwrap();
+        let contacts = w.core.store.contacts(*org).await.unwrap();
+        for c in &contacts {
+            let mine: Vec<&Delivery> = deliveries.iter().filter(|d| d.contact_id == c.id).collect();
+            // Each finding in exactly one delivery to each contact.
+            let mut ids: Vec<i64> = mine.iter().flat_map(|d| d.finding_ids.iter().copied()).collect();
+            ids.sort_unstable();
+            let mut expected = findings.clone();
+            expected.sort_unstable();
+            assert_eq!(ids, expected, "findings told to contact {} of org {org}", c.address);
+            // One critical notice and one digest a round.
+            let kinds = |k: &str| mine.iter().filter(|d| d.kind == k).count();
+            assert_eq!(kinds("critical"), rounds as usize, "critical notices to {}", c.address);
+            assert_eq!(kinds("digest"), rounds as usize, "digests to {}", c.address);
+            for d in &mine {
+                let critical = d.kind == "critical";
+                // Every third finding of a round is critical.
+                assert!(d.finding_ids.len() == if critical { 14 } else { 26 }, "{d:?}");
+            }
+        }
+        let pending = FindingFilter { org_id: Some(*org), notify_pending: Some(true), ..FindingFilter::default() };
+        assert_eq!(w.core.store.count_findings(&pending).await.unwrap(), 0);
+        // The digest's turn was recorded, also where no settings were stored.
+        let s = w.core.store.exposure_settings(*org).await.unwrap().unwrap();
+        assert_eq!(s.last_digest_at, NOW + (rounds - 1) * DAY);
+    }
+    other.store.close().await;
+    w.stop().await;
+}
+
+/// The organisations the current matcher gives for an address.
+async fn owners(core: &Core<SqlStore>, ip: &str) -> Vec<u64> {
+    let m = core.exposure_matcher().await.unwrap();
+    m.lookup_ip(ip.parse().unwrap()).iter().map(|o| o.0).collect()
+}
+
+#[tokio::test]
+async fn matcher_follows_validity_periods() {
+    let w = world().await;
+    let org = w.org("kommun", 0).await;
+    let id = u64::try_from(org).unwrap();
+    // Valid until NOW + 100.
+    let ending = AssetRequest { kind: "cidr".into(), value: "192.0.2.0/24".into(), valid_until: NOW + 100, comment: String::new() };
+    w.core.register_asset(&w.cert, Some(org), &ending).await.unwrap();
+    // Valid from NOW + 50 on.
+    let starting = AssetRequest { kind: "cidr".into(), value: "198.51.100.0/24".into(), valid_until: 0, comment: String::new() };
+    let mut later = w.core.register_asset(&w.cert, Some(org), &starting).await.unwrap();
+    later.valid_from = NOW + 50;
+    w.core.store.update_asset(&later, &AuditEntry::default()).await.unwrap();
+
+    assert_eq!(owners(&w.core, "192.0.2.7").await, vec![id]);
+    assert_eq!(owners(&w.core, "198.51.100.7").await, Vec::<u64>::new(), "not valid yet");
+    // Between boundaries the matcher is kept, not rebuilt.
+    w.env.set(NOW + 10);
+    let m1 = w.core.exposure_matcher().await.unwrap();
+    w.env.set(NOW + 49);
+    let m2 = w.core.exposure_matcher().await.unwrap();
+    assert!(Arc::ptr_eq(&m1, &m2), "rebuilt though no boundary was crossed");
+
+    // No row changes from here on: only time passes.
+    w.env.set(NOW + 50);
+    assert_eq!(owners(&w.core, "198.51.100.7").await, vec![id], "valid from NOW + 50");
+    assert_eq!(owners(&w.core, "192.0.2.7").await, vec![id]);
+    w.env.set(NOW + 99);
+    assert_eq!(owners(&w.core, "192.0.2.7").await, vec![id]);
+    w.env.set(NOW + 100);
+    assert_eq!(owners(&w.core, "192.0.2.7").await, Vec::<u64>::new(), "expired at NOW + 100");
+    assert_eq!(owners(&w.core, "198.51.100.7").await, vec![id]);
+    w.stop().await;
+}
+
+#[tokio::test]
+async fn stats_count_failed_deliveries() {
+    let w = world().await;
+    let source = w.core.create_source(&w.cert, &SourceRequest { name: Some("ss".into()), ..SourceRequest::default() }).await.unwrap();
+    let org = w.org("bolag", 3).await;
+    new_findings(&w, source.id, org, "x", 6).await;
+    // A critical notice and a digest to each of three contacts.
+    assert_eq!(w.core.plan_deliveries(NOW).await.unwrap(), 6);
+    let stats = w.core.exposure_stats(&w.cert).await.unwrap();
+    assert_eq!(stats.failed_deliveries, 0);
+    let claimed = w.core.store.claim_deliveries(NOW, 300, 10).await.unwrap();
+    assert_eq!(claimed.len(), 6);
+    for (i, d) in claimed.iter().enumerate() {
+        // Four given up on (as after the last attempt), two sent.
+        let d = Delivery { attempts: if i < 4 { fyr_core::exposure::delivery::MAX_ATTEMPTS } else { d.attempts }, ..d.clone() };
+        let error = if i < 4 { "connection refused" } else { "" };
+        w.core.delivery_outcome(&d, error, NOW).await.unwrap();
+    }
+    let stats = w.core.exposure_stats(&w.cert).await.unwrap();
+    assert_eq!(stats.failed_deliveries, 4);
+    assert_eq!(w.core.store.count_deliveries(Some(org), Some("sent")).await.unwrap(), 2);
+    assert_eq!(w.core.store.count_deliveries(Some(org), None).await.unwrap(), 6);
+    assert_eq!(w.core.store.count_deliveries(Some(org + 1), None).await.unwrap(), 0);
+    w.stop().await;
+}
