@@ -334,6 +334,7 @@ async fn exposure(
     use fyr_formats::exposure::{GenOptions, ShadowserverSchema, generate_shadowserver_csv};
     let schema = ShadowserverSchema::from_reader(std::fs::File::open(schema_path)?)?;
     let entry = schema.get(report_type).with_context(|| format!("no report type {report_type}"))?;
+    let kept = keep.is_some();
     let file =
         keep.unwrap_or_else(|| std::env::temp_dir().join(format!("fyr-bench-{}-2026-11-20-{report_type}-bench.csv", std::process::id())));
     let pool: ipnet::IpNet = "10.0.0.0/12".parse()?;
@@ -396,7 +397,7 @@ async fn exposure(
         );
         println!("  server memory: peak {peak:.0} MiB (before the first upload {before:.0} MiB), resident now {rss:.0} MiB");
     }
-    if std::env::var_os("FYR_BENCH_KEEP").is_none() && file.starts_with(std::env::temp_dir()) {
+    if !kept {
         let _ = std::fs::remove_file(&file);
     }
     Ok(())

@@ -5,7 +5,7 @@
 use crate::identity::write_audit;
 use crate::rowext::RowExt;
 use crate::sql::{Arg, Dialect, Sql, bind_args};
-use crate::{SqlStore, db_err, with_pool};
+use crate::{SqlStore, db_err, with_bulk_pool, with_pool};
 use fyr_store::*;
 
 const ASSET_COLS: &str = "id, org_id, kind, value, status, verified_by, verifier_user_id, verified_at, dns_token, registered_by, valid_from, valid_until, comment, created, modified";
@@ -634,7 +634,7 @@ impl ExposureStore for SqlStore {
             return Ok(());
         }
         let dialect = self.dialect();
-        with_pool!(self, p => {
+        with_bulk_pool!(self, p => {
             let mut tx = p.begin().await.map_err(db_err)?;
             for chunk in crate::sql::batches(findings, UPSERT_BATCH) {
                 let sql = findings_upsert_sql(dialect, import_id, chunk);
@@ -649,7 +649,7 @@ impl ExposureStore for SqlStore {
             return Ok(());
         }
         let dialect = self.dialect();
-        with_pool!(self, p => {
+        with_bulk_pool!(self, p => {
             let mut tx = p.begin().await.map_err(db_err)?;
             for chunk in crate::sql::batches(records, UPSERT_BATCH) {
                 let sql = unmatched_upsert_sql(dialect, import_id, chunk);
@@ -674,36 +674,39 @@ impl ExposureStore for SqlStore {
                 sql.push(" AND kind = ").bind_text(k);
             }
         };
-        let threshold_value = threshold.unwrap_or(i64::MAX);
-        let mut miss = Sql::new(dialect, "UPDATE exposure_findings SET missing = missing + 1, state = CASE WHEN missing + 1 >= ");
-        miss.bind_i64(threshold_value)
-            .push(" THEN 'resolved' ELSE state END, resolved_at = CASE WHEN missing + 1 >= ")
-            .bind_i64(threshold_value);
-        miss.push(" THEN ")
-            .bind_i64(now)
-            .push(" ELSE resolved_at END, notify_pending = CASE WHEN missing + 1 >= ")
-            .bind_i64(threshold_value);
-        miss.push(" THEN TRUE ELSE notify_pending END WHERE");
-        scope(&mut miss);
-        miss.push(" AND last_import_id <> ").bind_i64(import_id).push(" AND state <> 'resolved'");
-        let mut count = Sql::new(dialect, "SELECT SUM(CASE WHEN last_import_id = ");
-        count
-            .bind_i64(import_id)
-            .push(" AND state = 'new' THEN 1 ELSE 0 END) AS created, SUM(CASE WHEN last_import_id = ")
-            .bind_i64(import_id);
-        count
-            .push(" AND state = 'reopened' THEN 1 ELSE 0 END) AS reopened, SUM(CASE WHEN state = 'resolved' AND resolved_at = ")
-            .bind_i64(now);
-        count.push(" AND last_import_id <> ").bind_i64(import_id).push(" THEN 1 ELSE 0 END) AS resolved FROM exposure_findings WHERE");
+        // Findings of the scope that this import did not contain were last
+        // seen by an earlier import (import ids only grow). The index
+        // (source_id, kind, last_import_id, state) keeps these statements
+        // to the rows they change, and the counts to this import's own
+        // index entries, instead of a pass over every finding of the scope.
+        let older = |sql: &mut Sql| {
+            scope(sql);
+            sql.push(" AND last_import_id < ").bind_i64(import_id).push(" AND state <> 'resolved'");
+        };
+        let mut resolve = Sql::new(dialect, "UPDATE exposure_findings SET missing = missing + 1, state = 'resolved', resolved_at = ");
+        resolve.bind_i64(now).push(", notify_pending = TRUE WHERE");
+        older(&mut resolve);
+        resolve.push(" AND missing + 1 >= ").bind_i64(threshold.unwrap_or(i64::MAX));
+        let mut miss = Sql::new(dialect, "UPDATE exposure_findings SET missing = missing + 1 WHERE");
+        older(&mut miss);
+        let mut count = Sql::new(
+            dialect,
+            "SELECT SUM(CASE WHEN state = 'new' THEN 1 ELSE 0 END) AS created, SUM(CASE WHEN state = 'reopened' THEN 1 ELSE 0 END) AS reopened \
+             FROM exposure_findings WHERE",
+        );
         scope(&mut count);
-        with_pool!(self, p => {
+        count.push(" AND last_import_id = ").bind_i64(import_id);
+        with_bulk_pool!(self, p => {
             let mut tx = p.begin().await.map_err(db_err)?;
+            let mut resolved = 0;
             if threshold.is_some() {
+                let done = bind_args!(sqlx::query(&resolve.text), resolve.args).execute(&mut *tx).await.map_err(db_err)?;
+                resolved = i64::try_from(done.rows_affected()).unwrap_or(i64::MAX);
                 bind_args!(sqlx::query(&miss.text), miss.args).execute(&mut *tx).await.map_err(db_err)?;
             }
             let row = bind_args!(sqlx::query(&count.text), count.args).fetch_one(&mut *tx).await.map_err(db_err)?;
             tx.commit().await.map_err(db_err)?;
-            Ok((row.opt_i64("created")?.unwrap_or(0), row.opt_i64("reopened")?.unwrap_or(0), row.opt_i64("resolved")?.unwrap_or(0)))
+            Ok((row.opt_i64("created")?.unwrap_or(0), row.opt_i64("reopened")?.unwrap_or(0), resolved))
         })
     }
 

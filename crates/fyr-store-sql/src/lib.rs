@@ -41,7 +41,19 @@ pub enum Pool {
 #[derive(Clone, Debug)]
 pub struct SqlStore {
     pool: Pool,
+    /// Where bulk writes (exposure imports) go. On SQLite a pool of its own
+    /// with one connection and a larger page cache: SQLite takes one
+    /// writer at a time anyway, and an import's upserts land all over the
+    /// findings' unique index, so a cache that holds the index's working
+    /// set (instead of re-reading pages from the OS) made imports ~20%
+    /// faster; keeping it to one connection keeps that memory to one
+    /// cache. On PostgreSQL the same pool as everything else.
+    bulk: Pool,
 }
+
+/// Page cache of the SQLite bulk-write connection, in KiB (64 MiB); the
+/// other connections keep SQLite's 16 MiB.
+const SQLITE_BULK_CACHE_KIB: i64 = 65_536;
 
 /// Expands `$body` once per backend with `$p` bound to the concrete pool.
 macro_rules! with_pool {
@@ -53,6 +65,17 @@ macro_rules! with_pool {
     };
 }
 pub(crate) use with_pool;
+
+/// As [`with_pool!`], on the pool for bulk writes (see [`SqlStore`]).
+macro_rules! with_bulk_pool {
+    ($self:expr, $p:ident => $body:expr) => {
+        match &$self.bulk {
+            $crate::Pool::Sqlite($p) => $body,
+            $crate::Pool::Postgres($p) => $body,
+        }
+    };
+}
+pub(crate) use with_bulk_pool;
 
 pub(crate) fn db_err(e: sqlx::Error) -> StoreError {
     if let sqlx::Error::Database(d) = &e {
@@ -91,7 +114,7 @@ impl SqlStore {
                 .connect_with(opts)
                 .await
                 .map_err(db_err)?;
-            SqlStore { pool: Pool::Postgres(pool) }
+            SqlStore { pool: Pool::Postgres(pool.clone()), bulk: Pool::Postgres(pool) }
         } else {
             let path_url = if url.starts_with("sqlite:") { url.to_string() } else { format!("sqlite://{url}") };
             let opts = SqliteConnectOptions::from_str(&path_url)
@@ -106,10 +129,20 @@ impl SqlStore {
             let pool = SqlitePoolOptions::new()
                 .max_connections(options.max_connections)
                 .acquire_timeout(Duration::from_secs(30))
-                .connect_with(opts)
+                .connect_with(opts.clone())
                 .await
                 .map_err(db_err)?;
-            SqlStore { pool: Pool::Sqlite(pool) }
+            let bulk = SqlitePoolOptions::new()
+                .max_connections(1)
+                .min_connections(0)
+                // Give the cache back when no import has run for a while.
+                .idle_timeout(Duration::from_secs(300))
+                // Imports queue for the one connection rather than fail.
+                .acquire_timeout(Duration::from_secs(3600))
+                .connect_with(opts.pragma("cache_size", format!("-{SQLITE_BULK_CACHE_KIB}")))
+                .await
+                .map_err(db_err)?;
+            SqlStore { pool: Pool::Sqlite(pool), bulk: Pool::Sqlite(bulk) }
         };
         store.migrate().await?;
         Ok(store)
@@ -147,11 +180,13 @@ impl SqlStore {
 }
 
 /// Migrations are embedded in the binary; each backend has its own DDL.
-const SQLITE_MIGRATIONS: [(i64, &str, &str); 2] = [
+const SQLITE_MIGRATIONS: [(i64, &str, &str); 3] = [
     (1, "core", include_str!("../migrations/sqlite/0001_core.sql")),
     (2, "exposure", include_str!("../migrations/sqlite/0002_exposure.sql")),
+    (3, "finding scope", include_str!("../migrations/sqlite/0003_finding_scope.sql")),
 ];
-const POSTGRES_MIGRATIONS: [(i64, &str, &str); 2] = [
+const POSTGRES_MIGRATIONS: [(i64, &str, &str); 3] = [
     (1, "core", include_str!("../migrations/postgres/0001_core.sql")),
     (2, "exposure", include_str!("../migrations/postgres/0002_exposure.sql")),
+    (3, "finding scope", include_str!("../migrations/postgres/0003_finding_scope.sql")),
 ];

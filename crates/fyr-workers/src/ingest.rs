@@ -9,8 +9,10 @@ use fyr_formats::exposure::{ExposureRecord, GenericCsvReader, JsonLinesReader, P
 use fyr_store::{Import, Store};
 use std::io::{BufReader, Read};
 
-/// Records per batch.
-pub const BATCH: usize = 25_000;
+/// Records per batch: each is sorted by key and stored in one transaction.
+/// Larger batches write the findings index in longer sorted runs (50,000
+/// was ~10% faster than 25,000 on SQLite) at the cost of memory in flight.
+pub const BATCH: usize = 50_000;
 /// Batches in flight between the parser and the writer.
 const IN_FLIGHT: usize = 1;
 
@@ -79,19 +81,26 @@ pub async fn run_import<S: Store + Clone>(core: &Core<S>, job: ImportJob, reader
     let parser = tokio::task::spawn_blocking(move || parse(job, reader, tx));
     let mut outcome: Option<Parsed> = None;
     let mut store_error: Option<CoreError> = None;
-    while let Some(msg) = rx.recv().await {
+    // Where the time went: storing batches, or waiting for the parser.
+    let started = std::time::Instant::now();
+    let mut storing = std::time::Duration::ZERO;
+    loop {
+        let Some(msg) = rx.recv().await else { break };
         match msg {
             Parsed::Batch(chunk) => {
+                let t = std::time::Instant::now();
                 if store_error.is_none()
                     && let Err(e) = core.persist_chunk(import_id, &chunk).await
                 {
                     store_error = Some(e);
                 }
+                storing += t.elapsed();
             }
             other => outcome = Some(other),
         }
     }
     parser.await.map_err(|e| CoreError::Internal(format!("import parser failed: {e}")))?;
+    tracing::debug!(import_id, elapsed = ?started.elapsed(), ?storing, "import read and stored");
     match outcome {
         Some(Parsed::Done(mut job, stats)) => {
             job.parsed(&stats);
