@@ -245,3 +245,21 @@ def test_domain_ownership_through_dns(setup):
     (SIDECAR / "dns.tmp").rename(SIDECAR / "dns.json")
     verified = ok(raw("POST", f"api/v1/exposure/assets/{asset['id']}/verify", key=key))
     assert verified["status"] == "approved" and verified["verified_by"] == "dns", verified
+
+
+def test_a_rejected_domain_stays_rejected(setup):
+    key = setup["key"]
+    domain = f"rejected-{setup['sfx']}.test"
+    asset = ok(raw("POST", "api/v1/exposure/assets", key=key, body={"kind": "domain", "value": domain}))
+    # CERT staff (the admin key) reject it.
+    assert ok(raw("POST", f"api/v1/exposure/assets/{asset['id']}/reject"))["status"] == "rejected"
+    # The organisation publishes the token anyway: DNS does not overrule the CERT.
+    record = asset["dns_verification"]
+    records = json.loads((SIDECAR / "dns.json").read_text())
+    records[record["record"] + "."] = [record["value"]]
+    (SIDECAR / "dns.tmp").write_text(json.dumps(records))
+    (SIDECAR / "dns.tmp").rename(SIDECAR / "dns.json")
+    r = raw("POST", f"api/v1/exposure/assets/{asset['id']}/verify", key=key)
+    assert r.status_code == 422, r.text
+    assert "rejected" in r.json()["error"]["message"]
+    assert ok(raw("GET", f"api/v1/exposure/assets/{asset['id']}", key=key))["status"] == "rejected"

@@ -157,12 +157,27 @@ impl<S: Store> Core<S> {
 
     /// Checks a domain's DNS TXT records (looked up by the caller at
     /// `_fyr-verification.<domain>` and at the domain itself) for the token.
-    pub async fn verify_domain_asset(&self, actor: &Actor, id: i64, txt_records: &[String]) -> CoreResult<Asset> {
+    /// The domain asset `id` if `actor` may verify it through DNS: checked
+    /// before any DNS look-up is made on the caller's behalf. A domain CERT
+    /// staff rejected stays rejected: a TXT record proves control of the
+    /// domain, not that the CERT's reason no longer holds.
+    pub async fn domain_to_verify(&self, actor: &Actor, id: i64) -> CoreResult<Asset> {
         self.require_asset_admin(actor)?;
-        let mut a = self.find_asset(actor, id).await?;
+        let a = self.find_asset(actor, id).await?;
         if a.kind != "domain" {
             return Err(CoreError::invalid("id", "only domains are verified through DNS"));
         }
+        if a.status == "rejected" {
+            return Err(CoreError::Refused(format!(
+                "CERT staff rejected {}; DNS verification cannot approve it. Ask them to review it again.",
+                a.value
+            )));
+        }
+        Ok(a)
+    }
+
+    pub async fn verify_domain_asset(&self, actor: &Actor, id: i64, txt_records: &[String]) -> CoreResult<Asset> {
+        let mut a = self.domain_to_verify(actor, id).await?;
         if a.status == "approved" {
             return Ok(a);
         }

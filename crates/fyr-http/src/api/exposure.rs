@@ -178,10 +178,8 @@ async fn asset_verify<S: Store + Clone>(
     Authed(a): Authed,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Response> {
-    let asset = st.core.find_asset(&a, id).await?;
-    if asset.kind != "domain" {
-        return Err(ApiError::Core(CoreError::invalid("id", "only domains are verified through DNS")));
-    }
+    // Permission and state first: no DNS look-up for a caller who may not verify.
+    let asset = st.core.domain_to_verify(&a, id).await?;
     let mut records = Vec::new();
     for name in [format!("_fyr-verification.{}.", asset.value), format!("{}.", asset.value)] {
         records.extend(crate::dns::txt(&st.config, &name).await);
