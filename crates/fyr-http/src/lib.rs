@@ -41,6 +41,12 @@ impl Default for HttpConfig {
     }
 }
 
+/// The API key a request carries: MISP's `Authorization` header (PyMISP
+/// sends the bare key), or `X-MISP-Auth`; empty when there is none.
+pub(crate) fn api_key(headers: &axum::http::HeaderMap) -> &str {
+    headers.get("authorization").or_else(|| headers.get("x-misp-auth")).and_then(|h| h.to_str().ok()).map(str::trim).unwrap_or("")
+}
+
 /// The client's address: the peer, or the first `X-Forwarded-For` entry
 /// when the peer is a configured trusted proxy.
 pub(crate) fn client_ip(config: &HttpConfig, peer: IpAddr, headers: &axum::http::HeaderMap) -> IpAddr {

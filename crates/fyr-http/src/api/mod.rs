@@ -144,13 +144,7 @@ impl<S: Store + Clone> FromRequestParts<AppState<S>> for Authed {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState<S>) -> Result<Self, Self::Rejection> {
-        let key = parts
-            .headers
-            .get("authorization")
-            .or_else(|| parts.headers.get("x-misp-auth"))
-            .and_then(|h| h.to_str().ok())
-            .map(str::trim)
-            .unwrap_or("");
+        let key = crate::api_key(&parts.headers);
         let key = key.strip_prefix("Bearer ").unwrap_or(key);
         let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
         let ip = peer.map(|p| crate::client_ip(&state.config, p, &parts.headers));

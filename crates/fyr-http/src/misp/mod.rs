@@ -108,13 +108,7 @@ async fn handle<S: Store + Clone>(state: &AppState<S>, peer: SocketAddr, request
         Ok(b) => b,
         Err(_) => return reply::too_large(state.config.max_body, &url),
     };
-    let key = parts
-        .headers
-        .get("authorization")
-        .or_else(|| parts.headers.get("x-misp-auth"))
-        .and_then(|h| h.to_str().ok())
-        .map(str::trim)
-        .unwrap_or("");
+    let key = crate::api_key(&parts.headers);
     let origin = Origin { ip: Some(crate::client_ip(&state.config, peer.ip(), &parts.headers)), request_id: request_id.to_string() };
     let actor = match state.core.authenticate_key(key, &origin).await {
         Ok(a) => a,
