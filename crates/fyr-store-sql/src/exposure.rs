@@ -178,6 +178,12 @@ fn delivery_from(r: &impl RowExt) -> StoreResult<Delivery> {
 /// Rows per multi-row upsert of findings (16 values bound each).
 const UPSERT_BATCH: usize = 1000;
 
+/// Every write that changes what the matcher is built from (assets, the
+/// organisations' settings, the ignore list) bumps this counter in its own
+/// transaction, so the fingerprint sees each change, even several within
+/// one second that leave counts and modification times as they were.
+const BUMP_REVISION: &str = "UPDATE exposure_matcher_revision SET revision = revision + 1 WHERE id = 1";
+
 /// The larger of two SQL expressions, portably (SQLite has no GREATEST).
 fn greater(a: &str, b: &str) -> String {
     format!("CASE WHEN {a} > {b} THEN {a} ELSE {b} END")
@@ -328,6 +334,7 @@ impl ExposureStore for SqlStore {
                 .bind(a.valid_until).bind(a.comment.as_str()).bind(a.created).bind(a.modified)
                 .fetch_one(&mut *tx).await.map_err(db_err)?;
             let id = row.i64("id")?;
+            sqlx::query(BUMP_REVISION).execute(&mut *tx).await.map_err(db_err)?;
             write_audit!(&mut *tx, audit, id);
             tx.commit().await.map_err(db_err)?;
             Ok(id)
@@ -344,6 +351,7 @@ impl ExposureStore for SqlStore {
             if r.rows_affected() == 0 {
                 return Err(StoreError::NotFound("asset"));
             }
+            sqlx::query(BUMP_REVISION).execute(&mut *tx).await.map_err(db_err)?;
             write_audit!(&mut *tx, audit);
             tx.commit().await.map_err(db_err)
         })
@@ -356,6 +364,7 @@ impl ExposureStore for SqlStore {
             if r.rows_affected() == 0 {
                 return Err(StoreError::NotFound("asset"));
             }
+            sqlx::query(BUMP_REVISION).execute(&mut *tx).await.map_err(db_err)?;
             write_audit!(&mut *tx, audit);
             tx.commit().await.map_err(db_err)
         })
@@ -382,22 +391,21 @@ impl ExposureStore for SqlStore {
     }
 
     async fn asset_fingerprint(&self, now: i64) -> StoreResult<AssetFingerprint> {
-        // Counts catch deletions; maxima catch changes; the next validity
-        // boundary after `now` catches time passing, which changes no row.
+        // The revision catches every change made through the store; counts
+        // catch rows deleted by a cascade (an organisation deleted); the next
+        // validity boundary after `now` catches time passing, which changes
+        // no row.
         with_pool!(self, p => {
-            let r = sqlx::query("SELECT (SELECT COUNT(*) FROM exposure_assets) AS a, (SELECT COALESCE(MAX(modified), 0) FROM exposure_assets) AS b, \
-                 (SELECT COALESCE(MAX(modified), 0) FROM exposure_org_settings) AS c, (SELECT COUNT(*) FROM exposure_ignore) AS d, \
-                 (SELECT COALESCE(MAX(id), 0) FROM exposure_ignore) AS e, \
+            let r = sqlx::query("SELECT (SELECT COUNT(*) FROM exposure_assets) AS a, (SELECT COALESCE(MAX(revision), 0) FROM exposure_matcher_revision) AS b, \
+                 (SELECT COUNT(*) FROM exposure_ignore) AS d, \
                  (SELECT COALESCE(MIN(t), 0) FROM (SELECT valid_from AS t FROM exposure_assets WHERE status = 'approved' AND valid_from > $1 \
                   UNION ALL SELECT valid_until AS t FROM exposure_assets WHERE status = 'approved' AND valid_until > $1) AS boundaries) AS f")
                 .bind(now)
                 .fetch_one(p).await.map_err(db_err)?;
             Ok(AssetFingerprint {
                 assets: r.i64("a")?,
-                assets_modified: r.i64("b")?,
-                settings_modified: r.i64("c")?,
+                revision: r.i64("b")?,
                 ignored: r.i64("d")?,
-                ignored_max_id: r.i64("e")?,
                 next_validity_boundary: r.i64("f")?,
             })
         })
@@ -429,6 +437,7 @@ impl ExposureStore for SqlStore {
                 .bind(s.org_id).bind(s.language.as_str()).bind(s.digest_minute).bind(s.critical_immediately)
                 .bind(s.notify_covered_customers).bind(s.last_digest_at).bind(s.modified)
                 .execute(&mut *tx).await.map_err(db_err)?;
+            sqlx::query(BUMP_REVISION).execute(&mut *tx).await.map_err(db_err)?;
             write_audit!(&mut *tx, audit);
             tx.commit().await.map_err(db_err)
         })
@@ -826,6 +835,7 @@ impl ExposureStore for SqlStore {
                 .bind(e.cidr.as_str()).bind(e.reason.as_str()).bind(e.created_by).bind(e.created)
                 .fetch_one(&mut *tx).await.map_err(db_err)?;
             let id = row.i64("id")?;
+            sqlx::query(BUMP_REVISION).execute(&mut *tx).await.map_err(db_err)?;
             write_audit!(&mut *tx, audit, id);
             tx.commit().await.map_err(db_err)?;
             Ok(id)
@@ -839,6 +849,7 @@ impl ExposureStore for SqlStore {
             if r.rows_affected() == 0 {
                 return Err(StoreError::NotFound("ignore entry"));
             }
+            sqlx::query(BUMP_REVISION).execute(&mut *tx).await.map_err(db_err)?;
             write_audit!(&mut *tx, audit);
             tx.commit().await.map_err(db_err)
         })

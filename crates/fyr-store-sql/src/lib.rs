@@ -180,13 +180,15 @@ impl SqlStore {
 }
 
 /// Migrations are embedded in the binary; each backend has its own DDL.
-const SQLITE_MIGRATIONS: [(i64, &str, &str); 3] = [
+const SQLITE_MIGRATIONS: [(i64, &str, &str); 4] = [
     (1, "core", include_str!("../migrations/sqlite/0001_core.sql")),
     (2, "exposure", include_str!("../migrations/sqlite/0002_exposure.sql")),
     (3, "finding scope", include_str!("../migrations/sqlite/0003_finding_scope.sql")),
+    (4, "matcher revision", include_str!("../migrations/sqlite/0004_matcher_revision.sql")),
 ];
-const POSTGRES_MIGRATIONS: [(i64, &str, &str); 3] = [
+const POSTGRES_MIGRATIONS: [(i64, &str, &str); 4] = [
     (1, "core", include_str!("../migrations/postgres/0001_core.sql")),
     (2, "exposure", include_str!("../migrations/postgres/0002_exposure.sql")),
     (3, "finding scope", include_str!("../migrations/postgres/0003_finding_scope.sql")),
+    (4, "matcher revision", include_str!("../migrations/postgres/0004_matcher_revision.sql")),
 ];

@@ -278,12 +278,12 @@ pub enum FindingGroup {
 /// built with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AssetFingerprint {
-    /// Counts catch deletions; the latest modification times catch changes.
+    /// Counts catch rows deleted by a cascade (an organisation deleted).
     pub assets: i64,
-    pub assets_modified: i64,
-    pub settings_modified: i64,
     pub ignored: i64,
-    pub ignored_max_id: i64,
+    /// Bumped by every write to assets, organisation settings and the
+    /// ignore list, in the same transaction.
+    pub revision: i64,
     /// The first time after the fingerprint's `now` at which an approved
     /// asset becomes valid (`valid_from`) or stops being valid
     /// (`valid_until`); 0 if none. Time passing changes no row, but it

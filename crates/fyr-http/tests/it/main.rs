@@ -12,3 +12,4 @@ mod exposure_delivery;
 mod exposure_inbox;
 mod exposure_kit;
 mod exposure_sources;
+mod exposure_visibility;
