@@ -433,7 +433,7 @@ impl ExposureStore for SqlStore {
             sqlx::query("INSERT INTO exposure_org_settings (org_id, language, digest_minute, critical_immediately, notify_covered_customers, last_digest_at, modified) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (org_id) DO UPDATE SET language = excluded.language, digest_minute = excluded.digest_minute, \
                  critical_immediately = excluded.critical_immediately, notify_covered_customers = excluded.notify_covered_customers, \
-                 last_digest_at = excluded.last_digest_at, modified = excluded.modified")
+                 modified = excluded.modified")
                 .bind(s.org_id).bind(s.language.as_str()).bind(s.digest_minute).bind(s.critical_immediately)
                 .bind(s.notify_covered_customers).bind(s.last_digest_at).bind(s.modified)
                 .execute(&mut *tx).await.map_err(db_err)?;
@@ -769,17 +769,6 @@ impl ExposureStore for SqlStore {
                 .map(|r| Ok(PendingFinding { id: r.i64("id")?, org_id: r.i64("org_id")?, severity: r.i64("severity")?, state: r.text("state")? }))
                 .collect()
         })
-    }
-
-    async fn mark_notified(&self, ids: &[i64], now: i64) -> StoreResult<()> {
-        for chunk in ids.chunks(500) {
-            let mut sql = Sql::new(self.dialect(), "UPDATE exposure_findings SET notify_pending = ");
-            sql.bind(Arg::Bool(false)).push(", notified_at = ").bind_i64(now).push(" WHERE id IN ").bind_id_list(chunk);
-            with_pool!(self, p => {
-                bind_args!(sqlx::query(&sql.text), sql.args).execute(p).await.map_err(db_err)?;
-            });
-        }
-        Ok(())
     }
 
     async fn finding_counts(&self, group: FindingGroup) -> StoreResult<Vec<FindingCount>> {

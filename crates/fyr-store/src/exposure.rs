@@ -319,6 +319,9 @@ pub trait ExposureStore {
 
     async fn exposure_settings(&self, org_id: i64) -> StoreResult<Option<ExposureOrgSettings>>;
     async fn all_exposure_settings(&self) -> StoreResult<Vec<ExposureOrgSettings>>;
+    /// Stores an organisation's choices. `last_digest_at` is the planner's
+    /// (see [`ExposureStore::queue_deliveries`]): it is written only when the
+    /// row is new, so a settings change cannot undo a digest just planned.
     async fn put_exposure_settings(&self, s: &ExposureOrgSettings, audit: &AuditEntry) -> StoreResult<()>;
 
     async fn insert_contact(&self, c: &Contact, audit: &AuditEntry) -> StoreResult<i64>;
@@ -368,8 +371,6 @@ pub trait ExposureStore {
     async fn orgs_with_pending_notifications(&self) -> StoreResult<Vec<i64>>;
     /// One organisation's findings waiting to be told, by id (keyset paging).
     async fn pending_notifications(&self, org_id: i64, after_id: i64, limit: u64) -> StoreResult<Vec<PendingFinding>>;
-    /// Marks findings as told about (queued for delivery) at `now`.
-    async fn mark_notified(&self, ids: &[i64], now: i64) -> StoreResult<()>;
     async fn finding_counts(&self, group: FindingGroup) -> StoreResult<Vec<FindingCount>>;
     async fn unmatched(&self, source_id: Option<i64>, after_id: i64, limit: u64) -> StoreResult<Vec<Unmatched>>;
 

@@ -247,3 +247,36 @@ async fn stats_count_failed_deliveries() {
     assert_eq!(w.core.store.count_deliveries(Some(org + 1), None).await.unwrap(), 0);
     w.stop().await;
 }
+
+/// A settings change holds the settings it read; the digest the planner
+/// recorded in between must survive it (else a second digest goes out).
+#[tokio::test]
+async fn a_settings_change_keeps_the_planned_digest() {
+    let w = world().await;
+    let source = w.core.create_source(&w.cert, &SourceRequest { name: Some("ss".into()), ..SourceRequest::default() }).await.unwrap();
+    let org = w.org("a", 1).await;
+    w.core
+        .change_exposure_settings(&w.cert, Some(org), &SettingsRequest { language: Some("en".into()), ..SettingsRequest::default() })
+        .await
+        .unwrap();
+    // What a settings change read before the planner ran.
+    let stale = w.core.store.exposure_settings(org).await.unwrap().unwrap();
+    assert_eq!(stale.last_digest_at, 0);
+    new_findings(&w, source.id, org, "a", 3).await;
+    assert!(w.core.plan_deliveries(NOW).await.unwrap() > 0);
+    let planned = w.core.store.exposure_settings(org).await.unwrap().unwrap().last_digest_at;
+    assert!(planned > 0);
+    // The change is written after the digest was planned.
+    let changed = ExposureOrgSettings { language: "sv".into(), modified: NOW, ..stale };
+    w.core.store.put_exposure_settings(&changed, &AuditEntry::default()).await.unwrap();
+    let now = w.core.store.exposure_settings(org).await.unwrap().unwrap();
+    assert_eq!(now.language.as_str(), "sv");
+    assert_eq!(now.last_digest_at, planned);
+    // So the same day has no second digest.
+    new_findings(&w, source.id, org, "b", 3).await;
+    let digests = |ds: &[Delivery]| ds.iter().filter(|d| d.kind == "digest").count();
+    let before = digests(&w.core.store.deliveries(Some(org), None, 1000).await.unwrap());
+    w.core.plan_deliveries(NOW + 60).await.unwrap();
+    assert_eq!(digests(&w.core.store.deliveries(Some(org), None, 1000).await.unwrap()), before);
+    w.stop().await;
+}
