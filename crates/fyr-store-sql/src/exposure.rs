@@ -184,6 +184,41 @@ const UPSERT_BATCH: usize = 1000;
 /// one second that leave counts and modification times as they were.
 const BUMP_REVISION: &str = "UPDATE exposure_matcher_revision SET revision = revision + 1 WHERE id = 1";
 
+/// Whether a write changes what the matcher is built from.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Matcher {
+    Changes,
+    Unchanged,
+}
+
+impl SqlStore {
+    /// Deletes row `id` of `table` with its audit record in one
+    /// transaction (`what` names it in the not-found error), bumping the
+    /// matcher's revision when the row was part of its input.
+    async fn delete_by_id(
+        &self,
+        table: &'static str,
+        what: &'static str,
+        id: i64,
+        matcher: Matcher,
+        audit: &AuditEntry,
+    ) -> StoreResult<()> {
+        let sql = format!("DELETE FROM {table} WHERE id = $1");
+        with_pool!(self, p => {
+            let mut tx = p.begin().await.map_err(db_err)?;
+            let r = sqlx::query(&sql).bind(id).execute(&mut *tx).await.map_err(db_err)?;
+            if r.rows_affected() == 0 {
+                return Err(StoreError::NotFound(what));
+            }
+            if matcher == Matcher::Changes {
+                sqlx::query(BUMP_REVISION).execute(&mut *tx).await.map_err(db_err)?;
+            }
+            write_audit!(&mut *tx, audit);
+            tx.commit().await.map_err(db_err)
+        })
+    }
+}
+
 /// The larger of two SQL expressions, portably (SQLite has no GREATEST).
 fn greater(a: &str, b: &str) -> String {
     format!("CASE WHEN {a} > {b} THEN {a} ELSE {b} END")
@@ -358,16 +393,7 @@ impl ExposureStore for SqlStore {
     }
 
     async fn delete_asset(&self, id: i64, audit: &AuditEntry) -> StoreResult<()> {
-        with_pool!(self, p => {
-            let mut tx = p.begin().await.map_err(db_err)?;
-            let r = sqlx::query("DELETE FROM exposure_assets WHERE id = $1").bind(id).execute(&mut *tx).await.map_err(db_err)?;
-            if r.rows_affected() == 0 {
-                return Err(StoreError::NotFound("asset"));
-            }
-            sqlx::query(BUMP_REVISION).execute(&mut *tx).await.map_err(db_err)?;
-            write_audit!(&mut *tx, audit);
-            tx.commit().await.map_err(db_err)
-        })
+        self.delete_by_id("exposure_assets", "asset", id, Matcher::Changes, audit).await
     }
 
     async fn asset(&self, id: i64) -> StoreResult<Option<Asset>> {
@@ -474,15 +500,7 @@ impl ExposureStore for SqlStore {
     }
 
     async fn delete_contact(&self, id: i64, audit: &AuditEntry) -> StoreResult<()> {
-        with_pool!(self, p => {
-            let mut tx = p.begin().await.map_err(db_err)?;
-            let r = sqlx::query("DELETE FROM exposure_contacts WHERE id = $1").bind(id).execute(&mut *tx).await.map_err(db_err)?;
-            if r.rows_affected() == 0 {
-                return Err(StoreError::NotFound("contact"));
-            }
-            write_audit!(&mut *tx, audit);
-            tx.commit().await.map_err(db_err)
-        })
+        self.delete_by_id("exposure_contacts", "contact", id, Matcher::Unchanged, audit).await
     }
 
     async fn contact(&self, id: i64) -> StoreResult<Option<Contact>> {
@@ -832,16 +850,7 @@ impl ExposureStore for SqlStore {
     }
 
     async fn delete_ignore(&self, id: i64, audit: &AuditEntry) -> StoreResult<()> {
-        with_pool!(self, p => {
-            let mut tx = p.begin().await.map_err(db_err)?;
-            let r = sqlx::query("DELETE FROM exposure_ignore WHERE id = $1").bind(id).execute(&mut *tx).await.map_err(db_err)?;
-            if r.rows_affected() == 0 {
-                return Err(StoreError::NotFound("ignore entry"));
-            }
-            sqlx::query(BUMP_REVISION).execute(&mut *tx).await.map_err(db_err)?;
-            write_audit!(&mut *tx, audit);
-            tx.commit().await.map_err(db_err)
-        })
+        self.delete_by_id("exposure_ignore", "ignore entry", id, Matcher::Changes, audit).await
     }
 
     async fn ignore_list(&self) -> StoreResult<Vec<IgnoreEntry>> {
@@ -868,15 +877,7 @@ impl ExposureStore for SqlStore {
     }
 
     async fn delete_suppression(&self, id: i64, audit: &AuditEntry) -> StoreResult<()> {
-        with_pool!(self, p => {
-            let mut tx = p.begin().await.map_err(db_err)?;
-            let r = sqlx::query("DELETE FROM exposure_suppressions WHERE id = $1").bind(id).execute(&mut *tx).await.map_err(db_err)?;
-            if r.rows_affected() == 0 {
-                return Err(StoreError::NotFound("suppression"));
-            }
-            write_audit!(&mut *tx, audit);
-            tx.commit().await.map_err(db_err)
-        })
+        self.delete_by_id("exposure_suppressions", "suppression", id, Matcher::Unchanged, audit).await
     }
 
     async fn suppressions(&self, org_id: Option<i64>) -> StoreResult<Vec<Suppression>> {
