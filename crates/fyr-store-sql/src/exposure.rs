@@ -6,6 +6,7 @@ use crate::identity::write_audit;
 use crate::rowext::RowExt;
 use crate::sql::{Arg, Dialect, Sql, bind_args};
 use crate::{SqlStore, db_err, with_bulk_pool, with_pool};
+use futures::TryStreamExt;
 use fyr_store::*;
 
 const ASSET_COLS: &str = "id, org_id, kind, value, status, verified_by, verifier_user_id, verified_at, dns_token, registered_by, valid_from, valid_until, comment, created, modified";
@@ -106,7 +107,7 @@ fn import_from(r: &impl RowExt) -> StoreResult<Import> {
     })
 }
 
-const FINDING_COLS: &str = "id, org_id, source_id, kind, asset, ip, port, protocol, hostname, asn, severity, state, first_seen, last_seen, seen_count, last_import_id, missing, resolved_at, details, notify_pending, notified_at";
+const FINDING_COLS: &str = "id, org_id, source_id, kind, asset, ip, port, protocol, hostname, asn, severity, state, first_seen, last_seen, seen_count, last_import_id, missing, resolved_at, details, record_id, record_row, notify_pending, notified_at";
 
 fn finding_from(r: &impl RowExt) -> StoreResult<Finding> {
     Ok(Finding {
@@ -133,6 +134,15 @@ fn finding_from(r: &impl RowExt) -> StoreResult<Finding> {
         notified_at: r.i64("notified_at")?,
     })
 }
+
+/// Where a finding's record is: (block id, row); block 0 for findings
+/// stored before record blocks, whose `details` column holds the JSON.
+fn record_ref(r: &impl RowExt) -> StoreResult<(i64, i64)> {
+    Ok((r.i64("record_id")?, r.i64("record_row")?))
+}
+
+/// Record blocks read per statement when filling details.
+const BLOCKS_PER_READ: usize = 100;
 
 const UNMATCHED_COLS: &str = "id, source_id, kind, asset, ip, asn, hostname, geo, first_seen, last_seen, seen_count, last_import_id";
 
@@ -175,7 +185,7 @@ fn delivery_from(r: &impl RowExt) -> StoreResult<Delivery> {
     })
 }
 
-/// Rows per multi-row upsert of findings (16 values bound each).
+/// Rows per multi-row upsert of findings (15 values bound each).
 const UPSERT_BATCH: usize = 1000;
 
 /// Every write that changes what the matcher is built from (assets, the
@@ -219,50 +229,81 @@ impl SqlStore {
     }
 }
 
+impl SqlStore {
+    /// Fills each finding's `details` from its record block (each block
+    /// read and decoded once).
+    async fn with_details(&self, found: Vec<(Finding, (i64, i64))>) -> StoreResult<Vec<Finding>> {
+        let mut ids: Vec<i64> = found.iter().map(|(_, (b, _))| *b).filter(|b| *b != 0).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let mut blocks: std::collections::HashMap<i64, Vec<Vec<(String, String)>>> = std::collections::HashMap::new();
+        for part in ids.chunks(BLOCKS_PER_READ) {
+            let mut sql = Sql::new(self.dialect(), "SELECT id, data FROM exposure_records WHERE id IN ");
+            sql.bind_id_list(part);
+            let rows = with_pool!(self, p => {
+                let rows = bind_args!(sqlx::query(&sql.text), sql.args).fetch_all(p).await.map_err(db_err)?;
+                rows.iter().map(|r| Ok((r.i64("id")?, r.bytes("data")?))).collect::<StoreResult<Vec<_>>>()
+            })?;
+            for (id, data) in rows {
+                blocks.insert(id, fyr_store::records::decode_block(&data)?);
+            }
+        }
+        Ok(found
+            .into_iter()
+            .map(|(mut f, (block, row))| {
+                if block != 0 {
+                    let fields = usize::try_from(row).ok().and_then(|r| blocks.get(&block).and_then(|b| b.get(r)));
+                    f.details = fields.map_or_else(|| "{}".to_string(), |fields| fyr_store::records::fields_json(fields));
+                }
+                f
+            })
+            .collect())
+    }
+}
+
 /// The larger of two SQL expressions, portably (SQLite has no GREATEST).
 fn greater(a: &str, b: &str) -> String {
     format!("CASE WHEN {a} > {b} THEN {a} ELSE {b} END")
 }
 
-fn findings_upsert_sql(dialect: Dialect, import_id: i64, rows: &[FindingUpsert]) -> Sql {
+/// The text of a multi-row upsert of `rows` findings seen in import
+/// `import_id` (an integer of ours, written into the text; the rest is
+/// bound by [`bind_finding!`]).
+fn findings_upsert_text(dialect: Dialect, import_id: i64, rows: usize) -> String {
     let mut sql = Sql::new(
         dialect,
-        "INSERT INTO exposure_findings (org_id, source_id, kind, asset, ip, port, protocol, hostname, asn, severity, state, first_seen, last_seen, seen_count, last_import_id, details) VALUES ",
+        "INSERT INTO exposure_findings (org_id, source_id, kind, asset, ip, port, protocol, hostname, asn, severity, state, first_seen, last_seen, seen_count, last_import_id, record_id, record_row) VALUES ",
     );
-    for (i, f) in rows.iter().enumerate() {
-        if i > 0 {
+    let mut n = 0usize;
+    let mut next = |sql: &mut Sql| {
+        n += 1;
+        match dialect {
+            Dialect::Sqlite => sql.push("?"),
+            Dialect::Postgres => sql.push(&format!("${n}")),
+        };
+    };
+    for i in 0..rows {
+        sql.push(if i == 0 { "(" } else { ", (" });
+        for _ in 0..10 {
+            next(&mut sql);
             sql.push(", ");
         }
-        sql.push("(");
-        let args = [
-            Arg::I64(f.org_id),
-            Arg::I64(f.source_id),
-            Arg::Text(f.kind.clone()),
-            Arg::Text(f.asset.clone()),
-            Arg::Text(f.ip.clone()),
-            Arg::I64(f.port),
-            Arg::Text(f.protocol.clone()),
-            Arg::Text(f.hostname.clone()),
-            Arg::I64(f.asn),
-            Arg::I64(f.severity),
-            Arg::Text("new".into()),
-            Arg::I64(f.observed),
-            Arg::I64(f.observed),
-            Arg::I64(f.count),
-            Arg::I64(import_id),
-            Arg::Text(f.details.clone()),
-        ];
-        for (j, a) in args.into_iter().enumerate() {
-            if j > 0 {
-                sql.push(", ");
-            }
-            sql.bind(a);
+        sql.push("'new', ");
+        for _ in 0..3 {
+            next(&mut sql);
+            sql.push(", ");
+        }
+        sql.push(&import_id.to_string());
+        for _ in 0..2 {
+            sql.push(", ");
+            next(&mut sql);
         }
         sql.push(")");
     }
     // The state machine: resolved → reopened; seen in an earlier import →
     // seen_again; seen again within the same import keeps its state. The
     // organisation is told again when a finding reopens or gets worse.
+    // The record shown is the latest observation's.
     let t = "exposure_findings";
     sql.push(" ON CONFLICT (org_id, source_id, kind, asset) DO UPDATE SET ");
     sql.push(&format!(
@@ -273,11 +314,35 @@ fn findings_upsert_sql(dialect: Dialect, import_id: i64, rows: &[FindingUpsert])
          resolved_at = CASE WHEN {t}.state = 'resolved' THEN 0 ELSE {t}.resolved_at END, \
          last_seen = {last_seen}, seen_count = {t}.seen_count + excluded.seen_count, missing = 0, \
          last_import_id = excluded.last_import_id, \
-         details = CASE WHEN excluded.last_seen >= {t}.last_seen THEN excluded.details ELSE {t}.details END",
+         record_id = CASE WHEN excluded.last_seen >= {t}.last_seen THEN excluded.record_id ELSE {t}.record_id END, \
+         record_row = CASE WHEN excluded.last_seen >= {t}.last_seen THEN excluded.record_row ELSE {t}.record_row END",
         last_seen = greater(&format!("{t}.last_seen"), "excluded.last_seen"),
         severity = greater(&format!("{t}.severity"), "excluded.severity"),
     ));
-    sql
+    sql.text
+}
+
+/// Binds one finding's values to a query of [`findings_upsert_text`],
+/// straight from the borrowed fields (no intermediate copies: this runs
+/// for every finding of an import).
+macro_rules! bind_finding {
+    ($q:expr, $f:expr, $record_id:expr) => {
+        $q.bind($f.org_id)
+            .bind($f.source_id)
+            .bind($f.kind.as_str())
+            .bind($f.asset.as_str())
+            .bind($f.ip.as_str())
+            .bind($f.port)
+            .bind($f.protocol.as_str())
+            .bind($f.hostname.as_str())
+            .bind($f.asn)
+            .bind($f.severity)
+            .bind($f.observed)
+            .bind($f.observed)
+            .bind($f.count)
+            .bind($record_id)
+            .bind(i64::from($f.row))
+    };
 }
 
 fn unmatched_upsert_sql(dialect: Dialect, import_id: i64, rows: &[UnmatchedUpsert]) -> Sql {
@@ -656,33 +721,68 @@ impl ExposureStore for SqlStore {
         })
     }
 
-    async fn upsert_findings(&self, import_id: i64, findings: &[FindingUpsert]) -> StoreResult<()> {
-        if findings.is_empty() {
-            return Ok(());
-        }
+    async fn store_import_batches(&self, import_id: i64, batches: &[ImportBatch]) -> StoreResult<()> {
+        let _busy = self.bulk_write();
         let dialect = self.dialect();
         with_bulk_pool!(self, p => {
             let mut tx = p.begin().await.map_err(db_err)?;
-            for chunk in crate::sql::batches(findings, UPSERT_BATCH) {
-                let sql = findings_upsert_sql(dialect, import_id, chunk);
-                bind_args!(sqlx::query(&sql.text), sql.args).execute(&mut *tx).await.map_err(db_err)?;
+            for batch in batches {
+                let mut block_ids = Vec::with_capacity(batch.blocks.len());
+                for b in &batch.blocks {
+                    let row = sqlx::query("INSERT INTO exposure_records (import_id, records, data) VALUES ($1, $2, $3) RETURNING id")
+                        .bind(import_id)
+                        .bind(b.records)
+                        .bind(b.data.as_slice())
+                        .fetch_one(&mut *tx)
+                        .await
+                        .map_err(db_err)?;
+                    block_ids.push(row.i64("id")?);
+                }
+                let record_id = |f: &FindingUpsert| -> StoreResult<i64> {
+                    usize::try_from(f.block).ok().and_then(|b| block_ids.get(b)).copied().ok_or_else(|| {
+                        StoreError::Invalid(format!("finding {} points at block {} of a batch of {}", f.asset, f.block, block_ids.len()))
+                    })
+                };
+                for chunk in crate::sql::batches(&batch.findings, UPSERT_BATCH) {
+                    let text = findings_upsert_text(dialect, import_id, chunk.len());
+                    let mut q = sqlx::query(&text);
+                    for f in chunk {
+                        q = bind_finding!(q, f, record_id(f)?);
+                    }
+                    q.execute(&mut *tx).await.map_err(db_err)?;
+                }
+                for chunk in crate::sql::batches(&batch.unmatched, UPSERT_BATCH) {
+                    let sql = unmatched_upsert_sql(dialect, import_id, chunk);
+                    bind_args!(sqlx::query(&sql.text), sql.args).execute(&mut *tx).await.map_err(db_err)?;
+                }
             }
             tx.commit().await.map_err(db_err)
         })
     }
 
-    async fn upsert_unmatched(&self, import_id: i64, records: &[UnmatchedUpsert]) -> StoreResult<()> {
-        if records.is_empty() {
-            return Ok(());
-        }
-        let dialect = self.dialect();
-        with_bulk_pool!(self, p => {
-            let mut tx = p.begin().await.map_err(db_err)?;
-            for chunk in crate::sql::batches(records, UPSERT_BATCH) {
-                let sql = unmatched_upsert_sql(dialect, import_id, chunk);
-                bind_args!(sqlx::query(&sql.text), sql.args).execute(&mut *tx).await.map_err(db_err)?;
+    async fn max_finding_id(&self) -> StoreResult<i64> {
+        with_pool!(self, p => {
+            let row = sqlx::query("SELECT MAX(id) AS id FROM exposure_findings").fetch_one(p).await.map_err(db_err)?;
+            Ok(row.opt_i64("id")?.unwrap_or(0))
+        })
+    }
+
+    async fn prune_record_blocks(&self) -> StoreResult<u64> {
+        // A block no finding points at is never pointed at again: a batch
+        // points findings only at its own new blocks, in the transaction
+        // that inserts them. PostgreSQL answers NOT EXISTS with one hash
+        // anti-join; SQLite answers NOT IN with one temporary index of the
+        // findings' record ids (NOT EXISTS would scan the findings once per
+        // block).
+        let sql = match self.dialect() {
+            Dialect::Sqlite => "DELETE FROM exposure_records WHERE id NOT IN (SELECT record_id FROM exposure_findings)",
+            Dialect::Postgres => {
+                "DELETE FROM exposure_records r WHERE NOT EXISTS (SELECT 1 FROM exposure_findings f WHERE f.record_id = r.id)"
             }
-            tx.commit().await.map_err(db_err)
+        };
+        with_bulk_pool!(self, p => {
+            let r = sqlx::query(sql).execute(p).await.map_err(db_err)?;
+            Ok(r.rows_affected())
         })
     }
 
@@ -693,7 +793,8 @@ impl ExposureStore for SqlStore {
         kind: Option<&str>,
         threshold: Option<i64>,
         now: i64,
-    ) -> StoreResult<(i64, i64, i64)> {
+        created_after: i64,
+    ) -> StoreResult<(i64, i64)> {
         let dialect = self.dialect();
         let scope = |sql: &mut Sql| {
             sql.push(" source_id = ").bind_i64(source_id);
@@ -702,38 +803,37 @@ impl ExposureStore for SqlStore {
             }
         };
         // Findings of the scope that this import did not contain were last
-        // seen by an earlier import (import ids only grow). The index
-        // (source_id, kind, last_import_id, state) keeps these statements
-        // to the rows they change, and the counts to this import's own
-        // index entries, instead of a pass over every finding of the scope.
-        let older = |sql: &mut Sql| {
-            scope(sql);
-            sql.push(" AND last_import_id < ").bind_i64(import_id).push(" AND state <> 'resolved'");
-        };
-        let mut resolve = Sql::new(dialect, "UPDATE exposure_findings SET missing = missing + 1, state = 'resolved', resolved_at = ");
-        resolve.bind_i64(now).push(", notify_pending = TRUE WHERE");
-        older(&mut resolve);
-        resolve.push(" AND missing + 1 >= ").bind_i64(threshold.unwrap_or(i64::MAX));
-        let mut miss = Sql::new(dialect, "UPDATE exposure_findings SET missing = missing + 1 WHERE");
-        older(&mut miss);
-        let mut count = Sql::new(
-            dialect,
-            "SELECT SUM(CASE WHEN state = 'new' THEN 1 ELSE 0 END) AS created, SUM(CASE WHEN state = 'reopened' THEN 1 ELSE 0 END) AS reopened \
-             FROM exposure_findings WHERE",
-        );
+        // seen by an earlier import (import ids only grow): each counts a
+        // miss, and is resolved at the threshold. One pass over the scope
+        // (index on source and kind, rows in rowid order); the rows it
+        // changed come back to count the resolved ones.
+        let mut miss = Sql::new(dialect, "UPDATE exposure_findings SET missing = missing + 1, state = CASE WHEN missing + 1 >= ");
+        let at = threshold.unwrap_or(i64::MAX);
+        miss.bind_i64(at).push(" THEN 'resolved' ELSE state END, resolved_at = CASE WHEN missing + 1 >= ");
+        miss.bind_i64(at).push(" THEN ").bind_i64(now).push(" ELSE resolved_at END, notify_pending = CASE WHEN missing + 1 >= ");
+        miss.bind_i64(at).push(" THEN TRUE ELSE notify_pending END WHERE");
+        scope(&mut miss);
+        miss.push(" AND last_import_id < ").bind_i64(import_id).push(" AND state <> 'resolved' RETURNING state");
+        // New findings of the scope: above the highest id when the import
+        // began (ids only grow), a range at the end of the primary key.
+        let mut count = Sql::new(dialect, "SELECT COUNT(*) AS n FROM exposure_findings WHERE id > ");
+        count.bind_i64(created_after).push(" AND");
         scope(&mut count);
-        count.push(" AND last_import_id = ").bind_i64(import_id);
+        let _busy = self.bulk_write();
         with_bulk_pool!(self, p => {
             let mut tx = p.begin().await.map_err(db_err)?;
-            let mut resolved = 0;
+            let mut resolved = 0i64;
             if threshold.is_some() {
-                let done = bind_args!(sqlx::query(&resolve.text), resolve.args).execute(&mut *tx).await.map_err(db_err)?;
-                resolved = i64::try_from(done.rows_affected()).unwrap_or(i64::MAX);
-                bind_args!(sqlx::query(&miss.text), miss.args).execute(&mut *tx).await.map_err(db_err)?;
+                let mut rows = bind_args!(sqlx::query(&miss.text), miss.args).fetch(&mut *tx);
+                while let Some(row) = rows.try_next().await.map_err(db_err)? {
+                    if row.text("state")? == "resolved" {
+                        resolved += 1;
+                    }
+                }
             }
             let row = bind_args!(sqlx::query(&count.text), count.args).fetch_one(&mut *tx).await.map_err(db_err)?;
             tx.commit().await.map_err(db_err)?;
-            Ok((row.opt_i64("created")?.unwrap_or(0), row.opt_i64("reopened")?.unwrap_or(0), resolved))
+            Ok((row.i64("n")?, resolved))
         })
     }
 
@@ -744,10 +844,11 @@ impl ExposureStore for SqlStore {
         if f.limit > 0 {
             sql.push(" LIMIT ").bind_i64(i64::try_from(f.limit).unwrap_or(i64::MAX));
         }
-        with_pool!(self, p => {
+        let found = with_pool!(self, p => {
             let rows = bind_args!(sqlx::query(&sql.text), sql.args).fetch_all(p).await.map_err(db_err)?;
-            rows.iter().map(finding_from).collect()
-        })
+            rows.iter().map(|r| Ok((finding_from(r)?, record_ref(r)?))).collect::<StoreResult<Vec<_>>>()
+        })?;
+        self.with_details(found).await
     }
 
     async fn count_findings(&self, f: &FindingFilter) -> StoreResult<u64> {
@@ -763,10 +864,14 @@ impl ExposureStore for SqlStore {
 
     async fn finding(&self, id: i64) -> StoreResult<Option<Finding>> {
         let sql = format!("SELECT {FINDING_COLS} FROM exposure_findings WHERE id = $1");
-        with_pool!(self, p => {
+        let found = with_pool!(self, p => {
             let row = sqlx::query(&sql).bind(id).fetch_optional(p).await.map_err(db_err)?;
-            row.map(|r| finding_from(&r)).transpose()
-        })
+            row.map(|r| Ok::<_, StoreError>((finding_from(&r)?, record_ref(&r)?))).transpose()
+        })?;
+        match found {
+            Some(f) => Ok(self.with_details(vec![f]).await?.pop()),
+            None => Ok(None),
+        }
     }
 
     async fn orgs_with_pending_notifications(&self) -> StoreResult<Vec<i64>> {

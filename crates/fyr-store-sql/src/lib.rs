@@ -26,7 +26,9 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{PgPool, SqlitePool};
 use std::borrow::Cow;
 use std::str::FromStr;
-use std::time::Duration;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant};
 
 pub use sql::Dialect;
 
@@ -49,7 +51,54 @@ pub struct SqlStore {
     /// faster; keeping it to one connection keeps that memory to one
     /// cache. On PostgreSQL the same pool as everything else.
     bulk: Pool,
+    /// When bulk writes ran (SQLite's checkpointer waits for a pause).
+    activity: Arc<BulkActivity>,
 }
+
+/// Bulk writes under way, and when the last one ended.
+#[derive(Debug, Default)]
+struct BulkActivity {
+    running: AtomicUsize,
+    /// Milliseconds since `epoch` when the last bulk write ended.
+    ended_ms: AtomicU64,
+    epoch: OnceLock<Instant>,
+}
+
+impl BulkActivity {
+    fn now_ms(&self) -> u64 {
+        u64::try_from(self.epoch.get_or_init(Instant::now).elapsed().as_millis()).unwrap_or(u64::MAX)
+    }
+
+    /// Whether no bulk write ran for `quiet`.
+    fn quiet_for(&self, quiet: Duration) -> bool {
+        self.running.load(Ordering::Acquire) == 0
+            && self.now_ms().saturating_sub(self.ended_ms.load(Ordering::Acquire)) >= u64::try_from(quiet.as_millis()).unwrap_or(u64::MAX)
+    }
+}
+
+/// Marks a bulk write under way until dropped.
+pub(crate) struct BulkWrite(Arc<BulkActivity>);
+
+impl Drop for BulkWrite {
+    fn drop(&mut self) {
+        self.0.ended_ms.store(self.0.now_ms(), Ordering::Release);
+        self.0.running.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
+/// SQLite in WAL mode copies the log back into the database (a
+/// checkpoint, with an fsync) by default in whichever connection commits
+/// once the log passes 1,000 pages: during an import, after nearly every
+/// batch, which cost imports ~40% of their time. fyr's connections only
+/// checkpoint by themselves past this many pages (1 GiB, a bound for when
+/// no checkpointer runs, e.g. the CLI); otherwise a background task
+/// checkpoints once writes pause ([`CHECKPOINT_QUIET`]).
+const SQLITE_AUTOCHECKPOINT_PAGES: &str = "262144";
+/// After a checkpoint the log file is cut back to this size (bytes).
+const SQLITE_WAL_SIZE_LIMIT: &str = "67108864";
+/// The checkpointer looks this often, and runs when no bulk write ran for
+/// this long.
+const CHECKPOINT_QUIET: Duration = Duration::from_secs(1);
 
 /// Page cache of the SQLite bulk-write connection, in KiB (64 MiB); the
 /// other connections keep SQLite's 16 MiB.
@@ -114,7 +163,7 @@ impl SqlStore {
                 .connect_with(opts)
                 .await
                 .map_err(db_err)?;
-            SqlStore { pool: Pool::Postgres(pool.clone()), bulk: Pool::Postgres(pool) }
+            SqlStore { pool: Pool::Postgres(pool.clone()), bulk: Pool::Postgres(pool), activity: Arc::default() }
         } else {
             let path_url = if url.starts_with("sqlite:") { url.to_string() } else { format!("sqlite://{url}") };
             let opts = SqliteConnectOptions::from_str(&path_url)
@@ -125,7 +174,9 @@ impl SqlStore {
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(30))
                 .pragma("cache_size", "-16384")
-                .pragma("temp_store", "memory");
+                .pragma("temp_store", "memory")
+                .pragma("wal_autocheckpoint", SQLITE_AUTOCHECKPOINT_PAGES)
+                .pragma("journal_size_limit", SQLITE_WAL_SIZE_LIMIT);
             let pool = SqlitePoolOptions::new()
                 .max_connections(options.max_connections)
                 .acquire_timeout(Duration::from_secs(30))
@@ -142,10 +193,20 @@ impl SqlStore {
                 .connect_with(opts.pragma("cache_size", format!("-{SQLITE_BULK_CACHE_KIB}")))
                 .await
                 .map_err(db_err)?;
-            SqlStore { pool: Pool::Sqlite(pool), bulk: Pool::Sqlite(bulk) }
+            let store = SqlStore { pool: Pool::Sqlite(pool.clone()), bulk: Pool::Sqlite(bulk), activity: Arc::default() };
+            if let Ok(rt) = tokio::runtime::Handle::try_current() {
+                rt.spawn(checkpointer(pool, Arc::downgrade(&store.activity)));
+            }
+            store
         };
         store.migrate().await?;
         Ok(store)
+    }
+
+    /// Marks a bulk write (an import's batch or its close) under way.
+    pub(crate) fn bulk_write(&self) -> BulkWrite {
+        self.activity.running.fetch_add(1, Ordering::AcqRel);
+        BulkWrite(self.activity.clone())
     }
 
     pub fn dialect(&self) -> Dialect {
@@ -160,7 +221,10 @@ impl SqlStore {
     }
 
     /// Closes all connections (waits for them to be returned).
+    /// Closes both pools. On SQLite the last connection to close copies the
+    /// write-ahead log into the database (a checkpoint) and removes it.
     pub async fn close(&self) {
+        with_bulk_pool!(self, p => p.close().await);
         with_pool!(self, p => p.close().await)
     }
 
@@ -179,16 +243,42 @@ impl SqlStore {
     }
 }
 
+/// Checkpoints the SQLite log whenever bulk writes pause (see
+/// [`SQLITE_AUTOCHECKPOINT_PAGES`]); ends when the store is dropped.
+/// PASSIVE: it copies what it can without waiting for readers or blocking
+/// writers, so it never stalls a request; a log with nothing new costs a
+/// look at its header.
+async fn checkpointer(pool: SqlitePool, activity: std::sync::Weak<BulkActivity>) {
+    let mut tick = tokio::time::interval(CHECKPOINT_QUIET);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        let Some(activity) = activity.upgrade() else { return };
+        if pool.is_closed() {
+            return;
+        }
+        if !activity.quiet_for(CHECKPOINT_QUIET) {
+            continue;
+        }
+        drop(activity);
+        if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)").execute(&pool).await {
+            tracing::debug!(error = %e, "SQLite checkpoint failed; the next one will retry.");
+        }
+    }
+}
+
 /// Migrations are embedded in the binary; each backend has its own DDL.
-const SQLITE_MIGRATIONS: [(i64, &str, &str); 4] = [
+const SQLITE_MIGRATIONS: [(i64, &str, &str); 5] = [
     (1, "core", include_str!("../migrations/sqlite/0001_core.sql")),
     (2, "exposure", include_str!("../migrations/sqlite/0002_exposure.sql")),
     (3, "finding scope", include_str!("../migrations/sqlite/0003_finding_scope.sql")),
     (4, "matcher revision", include_str!("../migrations/sqlite/0004_matcher_revision.sql")),
+    (5, "record blocks", include_str!("../migrations/sqlite/0005_record_blocks.sql")),
 ];
-const POSTGRES_MIGRATIONS: [(i64, &str, &str); 4] = [
+const POSTGRES_MIGRATIONS: [(i64, &str, &str); 5] = [
     (1, "core", include_str!("../migrations/postgres/0001_core.sql")),
     (2, "exposure", include_str!("../migrations/postgres/0002_exposure.sql")),
     (3, "finding scope", include_str!("../migrations/postgres/0003_finding_scope.sql")),
     (4, "matcher revision", include_str!("../migrations/postgres/0004_matcher_revision.sql")),
+    (5, "record blocks", include_str!("../migrations/postgres/0005_record_blocks.sql")),
 ];

@@ -14,6 +14,8 @@ pub(crate) trait RowExt {
     fn text(&self, col: &str) -> Result<String, StoreError>;
     fn opt_text(&self, col: &str) -> Result<Option<String>, StoreError>;
     fn boolean(&self, col: &str) -> Result<bool, StoreError>;
+    /// A BLOB (SQLite) or BYTEA (PostgreSQL).
+    fn bytes(&self, col: &str) -> Result<Vec<u8>, StoreError>;
 
     fn uuid(&self, col: &str) -> Result<Uuid, StoreError> {
         let s = self.text(col)?;
@@ -41,6 +43,9 @@ macro_rules! impl_rowext {
             }
             fn opt_text(&self, col: &str) -> Result<Option<String>, StoreError> {
                 self.try_get::<Option<String>, _>(col).map_err(db_err)
+            }
+            fn bytes(&self, col: &str) -> Result<Vec<u8>, StoreError> {
+                self.try_get::<Vec<u8>, _>(col).map_err(db_err)
             }
             fn boolean(&self, col: &str) -> Result<bool, StoreError> {
                 #[allow(clippy::redundant_closure_call)]

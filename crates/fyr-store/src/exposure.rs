@@ -127,7 +127,8 @@ pub struct Finding {
     pub last_import_id: i64,
     pub missing: i64,
     pub resolved_at: i64,
-    /// JSON object of the raw fields of the latest record.
+    /// JSON object of the raw fields of the latest record (empty values
+    /// left out; see [`crate::records`]).
     pub details: String,
     pub notify_pending: bool,
     pub notified_at: i64,
@@ -150,7 +151,18 @@ pub struct FindingUpsert {
     pub observed: i64,
     /// How many records carried it.
     pub count: i64,
-    pub details: String,
+    /// Its latest record: block `block` of the batch, row `row` there.
+    pub block: u32,
+    pub row: u32,
+}
+
+/// One batch of an import, stored in one transaction: the raw records'
+/// blocks, the findings (pointing into `blocks`) and the unmatched records.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ImportBatch {
+    pub blocks: Vec<crate::records::RecordBlock>,
+    pub findings: Vec<FindingUpsert>,
+    pub unmatched: Vec<UnmatchedUpsert>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -346,16 +358,25 @@ pub trait ExposureStore {
     async fn import(&self, id: i64) -> StoreResult<Option<Import>>;
     async fn imports(&self, source_id: Option<i64>, limit: u64) -> StoreResult<Vec<Import>>;
 
-    /// Inserts or updates findings seen in import `import_id` (keys unique
-    /// within the slice). A resolved finding seen again is reopened.
-    async fn upsert_findings(&self, import_id: i64, findings: &[FindingUpsert]) -> StoreResult<()>;
-    async fn upsert_unmatched(&self, import_id: i64, records: &[UnmatchedUpsert]) -> StoreResult<()>;
+    /// Stores batches of import `import_id` in one transaction: of each
+    /// batch in turn its record blocks, then its findings inserted or
+    /// updated (keys unique within a batch; a resolved finding seen again
+    /// is reopened; a finding keeps the record of its latest observation),
+    /// then its unmatched records.
+    async fn store_import_batches(&self, import_id: i64, batches: &[ImportBatch]) -> StoreResult<()>;
+    /// The highest finding id so far (0 if none): an import's new findings
+    /// are those of its scope above the value read when it began.
+    async fn max_finding_id(&self) -> StoreResult<i64>;
+    /// Deletes record blocks no finding points at any more (superseded by
+    /// later reports, or their findings deleted). Returns how many.
+    async fn prune_record_blocks(&self) -> StoreResult<u64>;
     /// After an import of `source_id` (and of report type `kind` when the
     /// source sends one report type per file): findings it did not contain
     /// count one more miss; those missing from `threshold` consecutive
     /// imports are resolved. With no `threshold` (an import that was not
     /// read to the end) nothing counts a miss: only the counts are taken.
-    /// Returns (newly created, reopened, resolved) by this import.
+    /// `created_after` is [`ExposureStore::max_finding_id`] as read when the
+    /// import began. Returns (newly created, resolved) by this import.
     async fn close_import_scope(
         &self,
         import_id: i64,
@@ -363,7 +384,8 @@ pub trait ExposureStore {
         kind: Option<&str>,
         threshold: Option<i64>,
         now: i64,
-    ) -> StoreResult<(i64, i64, i64)>;
+        created_after: i64,
+    ) -> StoreResult<(i64, i64)>;
     async fn findings(&self, f: &FindingFilter) -> StoreResult<Vec<Finding>>;
     async fn count_findings(&self, f: &FindingFilter) -> StoreResult<u64>;
     async fn finding(&self, id: i64) -> StoreResult<Option<Finding>>;

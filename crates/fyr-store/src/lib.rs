@@ -1,12 +1,14 @@
 //! The storage boundary of fyr: plain records ([`rows`]), search plans
 //! ([`query`]), write batches ([`write`]), the access-condition language
-//! ([`cond`]) and the [`Store`] trait that the SQL backends implement.
+//! ([`cond`]), the compressed blocks of raw exposure records ([`records`])
+//! and the [`Store`] trait that the SQL backends implement.
 //!
 //! Nothing here does IO; `fyr-store-sql` is the only crate with SQL.
 
 pub mod cond;
 pub mod exposure;
 pub mod query;
+pub mod records;
 pub mod rows;
 pub mod write;
 

@@ -210,14 +210,20 @@ async fn main() -> Result<()> {
             let config = storage.config()?;
             let core = fyr::open_core(&config).await?;
             fyr::bootstrap(&core, &config).await?;
-            cli_admin::run(&core, command).await
+            let done = cli_admin::run(&core, command).await;
+            core.store.close().await;
+            done
         }
         Command::Exposure { storage, exposure, command } => {
             let mut config = storage.config()?;
             exposure.apply(&mut config)?;
             let core = fyr::open_core(&config).await?;
             fyr::bootstrap(&core, &config).await?;
-            cli_exposure::run(&core, &config, command).await
+            // Closing lets SQLite copy an import's log into the database
+            // before the process ends (no checkpointer runs after it).
+            let done = cli_exposure::run(&core, &config, command).await;
+            core.store.close().await;
+            done
         }
     }
 }

@@ -8,7 +8,7 @@
 //! The work is split so a driver can stream: [`Core::begin_import`] checks
 //! the request and records the import; [`ImportJob::process`] (pure CPU:
 //! matching and aggregation) turns a batch of records into a [`Chunk`];
-//! [`Core::persist_chunk`] stores it in one transaction;
+//! [`Core::persist_chunks`] stores a few in one transaction;
 //! [`Core::finish_import`] closes the scope and stores the counts. The
 //! driver that reads files (`fyr-workers`) runs parsing and `process` on a
 //! blocking thread and persists on the async side.
@@ -20,7 +20,9 @@ use fyr_exposure::{Asn, Matcher, RecordMatch, SourceKind, Subject};
 use fyr_formats::exposure::{
     ColumnMapping, ExposureRecord, ParseStats, ReaderOptions, ReportSchema, RowError, Severity, report_type_from_filename,
 };
+use fyr_store::records::RecordBlocks;
 use fyr_store::*;
+use rustc_hash::FxHashMap;
 use serde_json::{Value, json};
 use std::collections::{BTreeSet, HashMap};
 use std::net::IpAddr;
@@ -63,12 +65,9 @@ struct Rule {
     net: Option<ipnet::IpNet>,
 }
 
-/// Findings and unmatched records of one batch, aggregated per key.
-#[derive(Debug, Default)]
-pub struct Chunk {
-    pub findings: Vec<FindingUpsert>,
-    pub unmatched: Vec<UnmatchedUpsert>,
-}
+/// Findings and unmatched records of one batch, aggregated per key, with
+/// the raw records the findings point at.
+pub type Chunk = ImportBatch;
 
 /// An import under way.
 pub struct ImportJob {
@@ -87,6 +86,11 @@ pub struct ImportJob {
     kinds: BTreeSet<String>,
     /// Reading stopped before the end of the file (cut off, unreadable).
     aborted: bool,
+    /// The highest finding id when the import began: the import's new
+    /// findings are those of its scope above it.
+    created_after: i64,
+    /// Writes the raw records of each batch into blocks.
+    blocks: RecordBlocks,
 }
 
 impl std::fmt::Debug for ImportJob {
@@ -106,74 +110,74 @@ fn clip(s: &str) -> String {
     format!("{}…", &s[..end])
 }
 
-/// Appends `"key":"value"` (JSON-escaped, the value clipped) to `out`.
-fn push_field(out: &mut Vec<u8>, first: &mut bool, key: &str, value: &str) {
-    if !*first {
-        out.push(b',');
-    }
-    *first = false;
-    // Writing a &str into a Vec<u8> through serde_json cannot fail.
-    let _ = serde_json::to_writer(&mut *out, key);
-    out.push(b':');
-    let clipped;
-    let v = if value.len() > MAX_DETAIL {
-        clipped = clip(value);
-        clipped.as_str()
-    } else {
-        value
-    };
-    let _ = serde_json::to_writer(&mut *out, v);
-}
-
-/// The raw fields of a record as a JSON object (values as text). This runs
-/// for every matched row, so it writes bytes straight into one buffer and
-/// checks them as UTF-8 once at the end (serde_json writes valid UTF-8 for
-/// strings; checking every small write cost more than the escaping).
-pub fn details(r: &ExposureRecord) -> String {
-    use std::io::Write;
-    let mut out: Vec<u8> = Vec::with_capacity(256 + r.extra.len() * 24);
-    let mut first = true;
-    out.push(b'{');
-    let mut num: Vec<u8> = Vec::with_capacity(48);
-    let field = |out: &mut Vec<u8>, first: &mut bool, key: &str, num: &[u8]| {
-        push_field(out, first, key, std::str::from_utf8(num).unwrap_or_default());
+/// Hands the raw fields of a record to a block (values as text, each
+/// clipped to [`MAX_DETAIL`] bytes): the normalised ones under fixed names,
+/// then every other column of the report under its own name. This runs for
+/// every stored record, so numbers are formatted into one reused buffer.
+pub fn raw_fields(r: &ExposureRecord, block: &mut RecordBlocks) {
+    use std::fmt::Write;
+    let mut num = String::with_capacity(48);
+    let put = |block: &mut RecordBlocks, key: &str, value: &str| {
+        if value.len() > MAX_DETAIL {
+            block.field(key, &clip(value));
+        } else {
+            block.field(key, value);
+        }
     };
     let _ = write!(num, "{}", r.observed_at.unix_timestamp());
-    field(&mut out, &mut first, "timestamp", &num);
+    put(block, "timestamp", &num);
     if let Some(ip) = r.ip {
         num.clear();
         let _ = write!(num, "{ip}");
-        field(&mut out, &mut first, "ip", &num);
+        put(block, "ip", &num);
     }
     if let Some(p) = r.port {
         num.clear();
         let _ = write!(num, "{p}");
-        field(&mut out, &mut first, "port", &num);
+        put(block, "port", &num);
     }
     if let Some(p) = &r.protocol {
-        push_field(&mut out, &mut first, "protocol", p.as_str());
+        put(block, "protocol", p.as_str());
     }
     if r.asn != 0 {
         num.clear();
         let _ = write!(num, "{}", r.asn);
-        field(&mut out, &mut first, "asn", &num);
+        put(block, "asn", &num);
     }
     if let Some(g) = &r.geo {
-        push_field(&mut out, &mut first, "geo", g.as_str());
+        put(block, "geo", g.as_str());
     }
     for (k, v) in [("hostname", &r.hostname), ("url", &r.url), ("http_host", &r.http_host), ("tag", &r.tag)] {
         if let Some(v) = v {
-            push_field(&mut out, &mut first, k, v);
+            put(block, k, v);
         }
     }
     if let Some(s) = r.severity {
-        push_field(&mut out, &mut first, "severity", s.as_str());
+        put(block, "severity", s.as_str());
     }
     for (k, v) in r.extra.iter() {
-        push_field(&mut out, &mut first, k, v);
+        put(block, k, v);
     }
-    out.push(b'}');
-    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+/// Gives each finding of a batch (sorted by organisation) its record in
+/// blocks filled in that order, so an organisation's findings of an
+/// import share few blocks. `records` is the batch the findings' `row`
+/// (its index there, until now) points into.
+fn fill_blocks(
+    blocks: &mut RecordBlocks,
+    findings: &mut [FindingUpsert],
+    records: &[ExposureRecord],
+) -> CoreResult<Vec<fyr_store::records::RecordBlock>> {
+    for f in findings.iter_mut() {
+        let record = usize::try_from(f.row)
+            .ok()
+            .and_then(|i| records.get(i))
+            .ok_or_else(|| CoreError::Internal(format!("finding {} lost its record", f.asset)))?;
+        raw_fields(record, blocks);
+        (f.block, f.row) = blocks.end_record()?;
+    }
+    Ok(blocks.finish()?)
 }
 
 impl ImportJob {
@@ -190,12 +194,20 @@ impl ImportJob {
         })
     }
 
-    /// Matches and aggregates a batch of records (no IO).
-    pub fn process(&mut self, records: &[ExposureRecord]) -> Chunk {
-        let mut findings: HashMap<(i64, String, String), FindingUpsert> = HashMap::new();
-        let mut unmatched: HashMap<(String, String), UnmatchedUpsert> = HashMap::new();
+    /// Matches and aggregates a batch of records and packs the records the
+    /// findings point at into blocks (no IO).
+    pub fn process(&mut self, records: &[ExposureRecord]) -> CoreResult<Chunk> {
+        // Keys borrow the report type from the batch; the asset in a key is
+        // moved into its finding at the end (one allocation per record).
+        // FxHash: the keys are ours (addresses and host names from the
+        // report), and a flood of colliding keys would only slow one batch.
+        let mut findings: FxHashMap<(i64, &str, String), FindingUpsert> = FxHashMap::default();
+        let mut unmatched: FxHashMap<(&str, String), UnmatchedUpsert> = FxHashMap::default();
+        let mut ip_text = String::with_capacity(40);
+        let mut owners: Vec<i64> = Vec::with_capacity(4);
         let website = self.source.website_content;
-        for r in records {
+        for (index, r) in records.iter().enumerate() {
+            let index = u32::try_from(index).unwrap_or(u32::MAX);
             let kind: &str = &r.report_type;
             if !self.kinds.contains(kind) {
                 self.kinds.insert(kind.to_string());
@@ -209,36 +221,55 @@ impl ImportJob {
             };
             // The asset a finding is about: the address (with the port of a
             // scanned service), or the host name.
+            ip_text.clear();
+            if let Some(ip) = r.ip {
+                use std::fmt::Write;
+                let _ = write!(ip_text, "{ip}");
+            }
             let asset = match (r.ip, host) {
-                (Some(ip), _) if !website => match (self.include_port, r.port) {
-                    (true, Some(port)) => format!("{ip}:{port}/{}", r.protocol.as_ref().map(|p| p.as_str()).unwrap_or("tcp")),
-                    _ => ip.to_string(),
+                (Some(_), _) if !website => match (self.include_port, r.port) {
+                    (true, Some(port)) => {
+                        let proto = r.protocol.as_ref().map(|p| p.as_str()).unwrap_or("tcp");
+                        let mut a = String::with_capacity(ip_text.len() + 12);
+                        a.push_str(&ip_text);
+                        a.push(':');
+                        a.push_str(itoa::Buffer::new().format(port));
+                        a.push('/');
+                        a.push_str(proto);
+                        a
+                    }
+                    _ => ip_text.clone(),
                 },
                 (_, Some(h)) => fyr_exposure_host(h),
-                (Some(ip), None) => ip.to_string(),
+                (Some(_), None) => ip_text.clone(),
                 (None, None) => String::new(),
             };
             let observed = r.observed_at.unix_timestamp();
             match self.matcher.match_subject(&subject) {
                 RecordMatch::Matched(m) => {
                     let severity = severity_level(r.severity_or(&self.severity_defaults).unwrap_or(self.default_severity));
-                    let mut any = false;
-                    let mut detail: Option<String> = None;
+                    owners.clear();
                     for om in m.iter() {
                         let org_id = i64::try_from(om.org.0).unwrap_or(0);
                         if self.suppressed(org_id, kind, r.ip) {
                             self.import.rows_suppressed += 1;
                             continue;
                         }
-                        any = true;
-                        let d = detail.get_or_insert_with(|| details(r)).clone();
-                        let key = (org_id, kind.to_string(), asset.clone());
+                        owners.push(org_id);
+                    }
+                    let any = !owners.is_empty();
+                    let mut asset = Some(asset);
+                    let last = owners.len().saturating_sub(1);
+                    for (n, &org_id) in owners.iter().enumerate() {
+                        // The last owner (nearly always the only one) takes the asset.
+                        let asset = if n == last { asset.take().unwrap_or_default() } else { asset.clone().unwrap_or_default() };
+                        let key = (org_id, kind, asset);
                         match findings.get_mut(&key) {
                             Some(f) => {
                                 f.count += 1;
                                 if observed >= f.observed {
                                     f.observed = observed;
-                                    f.details = d;
+                                    f.row = index;
                                 }
                                 f.severity = f.severity.max(severity);
                             }
@@ -249,8 +280,8 @@ impl ImportJob {
                                         org_id,
                                         source_id: self.source.id,
                                         kind: kind.to_string(),
-                                        asset: asset.clone(),
-                                        ip: r.ip.map(|i| i.to_string()).unwrap_or_default(),
+                                        asset: String::new(),
+                                        ip: ip_text.clone(),
                                         port: r.port.map(i64::from).unwrap_or(0),
                                         protocol: r.protocol.as_ref().map(|p| p.as_str().to_string()).unwrap_or_default(),
                                         hostname: host.map(fyr_exposure_host).unwrap_or_default(),
@@ -258,7 +289,8 @@ impl ImportJob {
                                         severity,
                                         observed,
                                         count: 1,
-                                        details: d,
+                                        block: 0,
+                                        row: index,
                                     },
                                 );
                             }
@@ -271,7 +303,7 @@ impl ImportJob {
                 RecordMatch::Ignored(_) => self.import.rows_ignored += 1,
                 RecordMatch::Unmatched => {
                     self.import.rows_unmatched += 1;
-                    let key = (kind.to_string(), asset.clone());
+                    let key = (kind, asset);
                     match unmatched.get_mut(&key) {
                         Some(u) => {
                             u.count += 1;
@@ -283,8 +315,8 @@ impl ImportJob {
                                 UnmatchedUpsert {
                                     source_id: self.source.id,
                                     kind: kind.to_string(),
-                                    asset: asset.clone(),
-                                    ip: r.ip.map(|i| i.to_string()).unwrap_or_default(),
+                                    asset: String::new(),
+                                    ip: ip_text.clone(),
                                     asn: i64::from(r.asn),
                                     hostname: host.map(fyr_exposure_host).unwrap_or_default(),
                                     geo: r.geo.as_ref().map(|g| g.as_str().to_string()).unwrap_or_default(),
@@ -298,11 +330,24 @@ impl ImportJob {
             }
         }
         // Sorted by the unique key, the batch's index inserts land close together.
-        let mut findings: Vec<FindingUpsert> = findings.into_values().collect();
+        let mut findings: Vec<FindingUpsert> = findings
+            .into_iter()
+            .map(|((_, _, asset), mut f)| {
+                f.asset = asset;
+                f
+            })
+            .collect();
         findings.sort_unstable_by(|a, b| (a.org_id, &a.kind, &a.asset).cmp(&(b.org_id, &b.kind, &b.asset)));
-        let mut unmatched: Vec<UnmatchedUpsert> = unmatched.into_values().collect();
+        let blocks = fill_blocks(&mut self.blocks, &mut findings, records)?;
+        let mut unmatched: Vec<UnmatchedUpsert> = unmatched
+            .into_iter()
+            .map(|((_, asset), mut u)| {
+                u.asset = asset;
+                u
+            })
+            .collect();
         unmatched.sort_unstable_by(|a, b| (&a.kind, &a.asset).cmp(&(&b.kind, &b.asset)));
-        Chunk { findings, unmatched }
+        Ok(Chunk { blocks, findings, unmatched })
     }
 
     /// Takes the parser's counts and errors for the import record.
@@ -406,6 +451,7 @@ impl<S: Store> Core<S> {
             .map(|s| Rule { org_id: s.org_id, source_id: s.source_id, kind: s.kind, net: s.cidr.parse().ok() })
             .collect();
         let matcher = self.exposure_matcher().await?;
+        let created_after = self.store.max_finding_id().await?;
         let default_severity = Severity::parse(&source.default_severity).unwrap_or(Severity::Medium);
         Ok(ImportJob {
             import,
@@ -419,6 +465,8 @@ impl<S: Store> Core<S> {
             default_severity,
             kinds: BTreeSet::new(),
             aborted: false,
+            created_after,
+            blocks: RecordBlocks::new()?,
         })
     }
 
@@ -451,11 +499,9 @@ impl<S: Store> Core<S> {
         }
     }
 
-    /// Stores one batch of import `import_id`.
-    pub async fn persist_chunk(&self, import_id: i64, chunk: &Chunk) -> CoreResult<()> {
-        self.store.upsert_findings(import_id, &chunk.findings).await?;
-        self.store.upsert_unmatched(import_id, &chunk.unmatched).await?;
-        Ok(())
+    /// Stores batches of import `import_id` in one transaction.
+    pub async fn persist_chunks(&self, import_id: i64, chunks: &[Chunk]) -> CoreResult<()> {
+        Ok(self.store.store_import_batches(import_id, chunks).await?)
     }
 
     /// Ends an import: resolves what the source stopped reporting, stores
@@ -475,8 +521,10 @@ impl<S: Store> Core<S> {
             // its rows are stored, but nothing counts a miss.
             let threshold = if job.aborted { None } else { Some(RESOLVE_AFTER_MISSES) };
             for scope in &scopes {
-                let (c, _reopened, r) =
-                    self.store.close_import_scope(job.import.id, job.source.id, scope.as_deref(), threshold, now).await?;
+                let (c, r) = self
+                    .store
+                    .close_import_scope(job.import.id, job.source.id, scope.as_deref(), threshold, now, job.created_after)
+                    .await?;
                 created += c;
                 resolved += r;
             }
@@ -543,7 +591,7 @@ mod tests {
     use super::fyr_exposure_host;
 
     #[test]
-    fn details_are_json() {
+    fn raw_fields_round_trip() {
         use fyr_formats::exposure::{ExposureRecord, Extra};
         let r = ExposureRecord {
             observed_at: time::OffsetDateTime::from_unix_timestamp(1_795_000_000).unwrap(),
@@ -561,7 +609,11 @@ mod tests {
             extra: Extra::from_pairs(&[("server", "nginx \u{1} \\ x"), ("long", &"y".repeat(5000))]),
             line: 2,
         };
-        let v: serde_json::Value = serde_json::from_str(&super::details(&r)).unwrap();
+        let mut blocks = fyr_store::records::RecordBlocks::new().unwrap();
+        super::raw_fields(&r, &mut blocks);
+        blocks.end_record().unwrap();
+        let rows = fyr_store::records::decode_block(&blocks.finish().unwrap()[0].data).unwrap();
+        let v: serde_json::Value = serde_json::from_str(&fyr_store::records::fields_json(&rows[0])).unwrap();
         assert_eq!(v["ip"], "192.0.2.1");
         assert_eq!(v["port"], "80");
         assert_eq!(v["asn"], "64500");

@@ -94,7 +94,7 @@ async fn new_findings(w: &World, source_id: i64, org_id: i64, tag: &str, n: usiz
     let import = Import { source_id, report_type: "scan_rdp".into(), status: "running".into(), started: now, ..Import::default() };
     let import_id = w.core.store.insert_import(&import, &AuditEntry::default()).await.unwrap();
     let assets: Vec<String> = (0..n).map(|i| format!("192.0.2.{i}:3389/tcp/{tag}")).collect();
-    let rows: Vec<FindingUpsert> = assets
+    let mut rows: Vec<FindingUpsert> = assets
         .iter()
         .enumerate()
         .map(|(i, asset)| FindingUpsert {
@@ -110,10 +110,18 @@ async fn new_findings(w: &World, source_id: i64, org_id: i64, tag: &str, n: usiz
             severity: if i % 3 == 0 { 4 } else { 2 },
             observed: now,
             count: 1,
-            details: "{}".into(),
+            block: 0,
+            row: 0,
         })
         .collect();
-    w.core.store.upsert_findings(import_id, &rows).await.unwrap();
+    // Their raw records: one block, a record per finding.
+    let mut blocks = fyr_store::records::RecordBlocks::new().unwrap();
+    for f in &mut rows {
+        blocks.field("ip", &f.ip);
+        (f.block, f.row) = blocks.end_record().unwrap();
+    }
+    let batch = ImportBatch { blocks: blocks.finish().unwrap(), findings: rows, unmatched: Vec::new() };
+    w.core.store.store_import_batches(import_id, &[batch]).await.unwrap();
     let f = FindingFilter { org_id: Some(org_id), limit: 10_000, ..FindingFilter::default() };
     w.core.store.findings(&f).await.unwrap().into_iter().filter(|f| assets.contains(&f.asset)).map(|f| f.id).collect()
 }
@@ -278,5 +286,75 @@ async fn a_settings_change_keeps_the_planned_digest() {
     let before = digests(&w.core.store.deliveries(Some(org), None, 1000).await.unwrap());
     w.core.plan_deliveries(NOW + 60).await.unwrap();
     assert_eq!(digests(&w.core.store.deliveries(Some(org), None, 1000).await.unwrap()), before);
+    w.stop().await;
+}
+
+/// A batch of one finding of `org_id` seen at `observed`, its record
+/// carrying `marker`.
+fn one_finding(org_id: i64, source_id: i64, observed: i64, marker: &str) -> ImportBatch {
+    let mut blocks = fyr_store::records::RecordBlocks::new().unwrap();
+    blocks.field("ip", "192.0.2.9");
+    blocks.field("marker", marker);
+    blocks.field("empty", "");
+    let (block, row) = blocks.end_record().unwrap();
+    let finding = FindingUpsert {
+        org_id,
+        source_id,
+        kind: "scan_rdp".into(),
+        asset: "192.0.2.9:3389/tcp".into(),
+        ip: "192.0.2.9".into(),
+        port: 3389,
+        protocol: "tcp".into(),
+        hostname: String::new(),
+        asn: 64496,
+        severity: 2,
+        observed,
+        count: 1,
+        block,
+        row,
+    };
+    ImportBatch { blocks: blocks.finish().unwrap(), findings: vec![finding], unmatched: Vec::new() }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_finding_shows_its_latest_record_and_unused_blocks_are_pruned() {
+    let w = world().await;
+    let source = w.core.create_source(&w.cert, &SourceRequest { name: Some("ss".into()), ..SourceRequest::default() }).await.unwrap();
+    let org = w.org("a", 0).await;
+    let import = |started: i64| Import {
+        source_id: source.id,
+        report_type: "scan_rdp".into(),
+        status: "running".into(),
+        started,
+        ..Import::default()
+    };
+    let store = &w.core.store;
+    let details = || async {
+        let f = store.findings(&FindingFilter { org_id: Some(org), ..FindingFilter::default() }).await.unwrap();
+        assert_eq!(f.len(), 1);
+        let by_id = store.finding(f[0].id).await.unwrap().unwrap();
+        assert_eq!(by_id.details, f[0].details, "one finding read alone or in a list shows the same record");
+        serde_json::from_str::<serde_json::Value>(&f[0].details).unwrap()
+    };
+
+    let first = store.insert_import(&import(NOW), &AuditEntry::default()).await.unwrap();
+    store.store_import_batches(first, &[one_finding(org, source.id, NOW, "day 1")]).await.unwrap();
+    assert_eq!(details().await, serde_json::json!({"ip": "192.0.2.9", "marker": "day 1"}), "empty values are not kept");
+    assert_eq!(store.prune_record_blocks().await.unwrap(), 0, "the block is in use");
+
+    // The next day's report: the finding points at the new record, and
+    // the first block, used by nothing any more, goes.
+    let second = store.insert_import(&import(NOW + DAY), &AuditEntry::default()).await.unwrap();
+    store.store_import_batches(second, &[one_finding(org, source.id, NOW + DAY, "day 2")]).await.unwrap();
+    assert_eq!(details().await["marker"], "day 2");
+    assert_eq!(store.prune_record_blocks().await.unwrap(), 1);
+    assert_eq!(details().await["marker"], "day 2");
+
+    // A late record of an earlier observation does not replace the latest.
+    let third = store.insert_import(&import(NOW + 2 * DAY), &AuditEntry::default()).await.unwrap();
+    store.store_import_batches(third, &[one_finding(org, source.id, NOW, "late")]).await.unwrap();
+    assert_eq!(details().await["marker"], "day 2");
+    assert_eq!(store.prune_record_blocks().await.unwrap(), 1, "the late record's block was never used");
+    assert_eq!(details().await["marker"], "day 2");
     w.stop().await;
 }

@@ -116,6 +116,12 @@ async fn register_import_match_and_resolve() {
     );
     assert_eq!(fa[0]["state"], "new");
     assert_eq!(fa[0]["severity"], "high", "scan_rdp's default severity from severity.md");
+    // The raw fields of its record come with each finding (from the import's record blocks).
+    let rdp = fa.iter().find(|f| f["asset"] == "192.0.2.10:3389/tcp").unwrap();
+    assert_eq!(rdp["details"]["hostname"], "rdp.a.example", "{rdp}");
+    assert_eq!(rdp["details"]["ip"], "192.0.2.10");
+    let one = ok(&a.get(&format!("api/v1/exposure/findings/{}", rdp["id"])).await.unwrap());
+    assert_eq!(one["details"], rdp["details"]);
     let fb = findings(&b, "").await;
     assert_eq!(fb.len(), 1);
     assert_eq!(fb[0]["asset"], "192.0.2.200:3389/tcp");
