@@ -4,7 +4,7 @@
 //!
 //!   fyr-bench large-event --fyr target/release/fyr [--attributes 100000] [--database-url postgres://…]
 //!   fyr-bench search      --fyr target/release/fyr [--events 10000 --per-event 100 --queries 1000]
-//!   fyr-bench exposure    --fyr target/release/fyr --schema reports.json [--rows 1000000 --orgs 1000 --report-type scan_http]
+//!   fyr-bench exposure    --fyr target/release/fyr --schema reports.json [--rows 1000000 --orgs 1000 --report-type scan_http --imports 2 --pause 5]
 //!
 //! Data is generated from a fixed seed: the same command measures the same work.
 
@@ -84,6 +84,10 @@ enum Cmd {
         /// Upload the same report this many times (the next day's report: updates).
         #[arg(long, default_value_t = 1)]
         imports: u32,
+        /// Seconds to wait between imports (reports arriving apart: SQLite's
+        /// background checkpoint of one import then does not overlap the next).
+        #[arg(long, default_value_t = 0)]
+        pause: u64,
     },
 }
 
@@ -312,9 +316,9 @@ async fn main() -> Result<()> {
             );
             println!("  server memory: peak {peak:.0} MiB, resident {rss:.0} MiB");
         }
-        Cmd::Exposure { mut server, schema, rows, orgs, report_type, keep_file, imports } => {
+        Cmd::Exposure { mut server, schema, rows, orgs, report_type, keep_file, imports, pause } => {
             server.schema = Some(schema.clone());
-            exposure(&server, &schema, rows, orgs, &report_type, keep_file, imports).await?;
+            exposure(&server, &schema, rows, orgs, &report_type, keep_file, imports, pause).await?;
         }
     }
     Ok(())
@@ -330,6 +334,7 @@ async fn exposure(
     report_type: &str,
     keep: Option<PathBuf>,
     imports: u32,
+    pause: u64,
 ) -> Result<()> {
     use fyr_formats::exposure::{GenOptions, ShadowserverSchema, generate_shadowserver_csv};
     let schema = ShadowserverSchema::from_reader(std::fs::File::open(schema_path)?)?;
@@ -367,6 +372,9 @@ async fn exposure(
     println!("  {orgs} organisations with a /22 each registered in {:.1} s", t.elapsed().as_secs_f64());
     let (before, _) = s.memory();
     for n in 1..=imports.max(1) {
+        if n > 1 && pause > 0 {
+            tokio::time::sleep(std::time::Duration::from_secs(pause)).await;
+        }
         // Shadowserver's file-name convention carries the report type (and the day).
         let name = format!("2026-11-{:02}-{report_type}-bench.csv", 19 + n);
         let body = reqwest::Body::wrap_stream(tokio_util::io::ReaderStream::new(tokio::fs::File::open(&file).await?));

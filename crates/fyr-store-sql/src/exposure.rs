@@ -310,7 +310,7 @@ fn findings_upsert_text(dialect: Dialect, import_id: i64, rows: usize) -> String
         "ip = excluded.ip, port = excluded.port, protocol = excluded.protocol, hostname = excluded.hostname, asn = excluded.asn, \
          severity = CASE WHEN {t}.last_import_id = excluded.last_import_id THEN {severity} ELSE excluded.severity END, \
          state = CASE WHEN {t}.state = 'resolved' THEN 'reopened' WHEN {t}.last_import_id = excluded.last_import_id THEN {t}.state ELSE 'seen_again' END, \
-         notify_pending = CASE WHEN {t}.state = 'resolved' OR excluded.severity > {t}.severity THEN TRUE ELSE {t}.notify_pending END, \
+         notify_bump = CASE WHEN {t}.state = 'resolved' OR excluded.severity > {t}.severity THEN excluded.last_import_id ELSE {t}.notify_bump END, \
          resolved_at = CASE WHEN {t}.state = 'resolved' THEN 0 ELSE {t}.resolved_at END, \
          last_seen = {last_seen}, seen_count = {t}.seen_count + excluded.seen_count, missing = 0, \
          last_import_id = excluded.last_import_id, \
@@ -804,16 +804,27 @@ impl ExposureStore for SqlStore {
         };
         // Findings of the scope that this import did not contain were last
         // seen by an earlier import (import ids only grow): each counts a
-        // miss, and is resolved at the threshold. One pass over the scope
-        // (index on source and kind, rows in rowid order); the rows it
-        // changed come back to count the resolved ones.
-        let mut miss = Sql::new(dialect, "UPDATE exposure_findings SET missing = missing + 1, state = CASE WHEN missing + 1 >= ");
+        // miss, and is resolved at the threshold. Findings the import
+        // reopened or made worse (notify_bump = this import; the upsert
+        // leaves notify_pending alone, so its partial index is not
+        // rewritten for every finding seen again) are to be told again.
+        // One pass over the scope (index on source and kind, rows in rowid
+        // order); the rows it changed come back to count the resolved ones.
         let at = threshold.unwrap_or(i64::MAX);
-        miss.bind_i64(at).push(" THEN 'resolved' ELSE state END, resolved_at = CASE WHEN missing + 1 >= ");
-        miss.bind_i64(at).push(" THEN ").bind_i64(now).push(" ELSE resolved_at END, notify_pending = CASE WHEN missing + 1 >= ");
-        miss.bind_i64(at).push(" THEN TRUE ELSE notify_pending END WHERE");
+        let mut miss = Sql::new(dialect, "UPDATE exposure_findings SET missing = CASE WHEN last_import_id < ");
+        miss.bind_i64(import_id).push(" THEN missing + 1 ELSE missing END, state = CASE WHEN last_import_id < ");
+        miss.bind_i64(import_id).push(" AND missing + 1 >= ").bind_i64(at);
+        miss.push(" THEN 'resolved' ELSE state END, resolved_at = CASE WHEN last_import_id < ").bind_i64(import_id);
+        miss.push(" AND missing + 1 >= ").bind_i64(at).push(" THEN ").bind_i64(now);
+        miss.push(" ELSE resolved_at END, notify_pending = CASE WHEN (last_import_id < ").bind_i64(import_id);
+        miss.push(" AND missing + 1 >= ").bind_i64(at).push(") OR notify_bump = ").bind_i64(import_id);
+        miss.push(" THEN TRUE ELSE notify_pending END WHERE");
         scope(&mut miss);
-        miss.push(" AND last_import_id < ").bind_i64(import_id).push(" AND state <> 'resolved' RETURNING state");
+        miss.push(" AND (notify_bump = ").bind_i64(import_id).push(" AND NOT notify_pending");
+        if threshold.is_some() {
+            miss.push(" OR last_import_id < ").bind_i64(import_id).push(" AND state <> 'resolved'");
+        }
+        miss.push(") RETURNING state, last_import_id");
         // New findings of the scope: above the highest id when the import
         // began (ids only grow), a range at the end of the primary key.
         let mut count = Sql::new(dialect, "SELECT COUNT(*) AS n FROM exposure_findings WHERE id > ");
@@ -823,10 +834,10 @@ impl ExposureStore for SqlStore {
         with_bulk_pool!(self, p => {
             let mut tx = p.begin().await.map_err(db_err)?;
             let mut resolved = 0i64;
-            if threshold.is_some() {
+            {
                 let mut rows = bind_args!(sqlx::query(&miss.text), miss.args).fetch(&mut *tx);
                 while let Some(row) = rows.try_next().await.map_err(db_err)? {
-                    if row.text("state")? == "resolved" {
+                    if row.i64("last_import_id")? < import_id && row.text("state")? == "resolved" {
                         resolved += 1;
                     }
                 }

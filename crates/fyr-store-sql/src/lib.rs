@@ -268,17 +268,19 @@ async fn checkpointer(pool: SqlitePool, activity: std::sync::Weak<BulkActivity>)
 }
 
 /// Migrations are embedded in the binary; each backend has its own DDL.
-const SQLITE_MIGRATIONS: [(i64, &str, &str); 5] = [
+const SQLITE_MIGRATIONS: [(i64, &str, &str); 6] = [
     (1, "core", include_str!("../migrations/sqlite/0001_core.sql")),
     (2, "exposure", include_str!("../migrations/sqlite/0002_exposure.sql")),
     (3, "finding scope", include_str!("../migrations/sqlite/0003_finding_scope.sql")),
     (4, "matcher revision", include_str!("../migrations/sqlite/0004_matcher_revision.sql")),
     (5, "record blocks", include_str!("../migrations/sqlite/0005_record_blocks.sql")),
+    (6, "notify bump", include_str!("../migrations/sqlite/0006_notify_bump.sql")),
 ];
-const POSTGRES_MIGRATIONS: [(i64, &str, &str); 5] = [
+const POSTGRES_MIGRATIONS: [(i64, &str, &str); 6] = [
     (1, "core", include_str!("../migrations/postgres/0001_core.sql")),
     (2, "exposure", include_str!("../migrations/postgres/0002_exposure.sql")),
     (3, "finding scope", include_str!("../migrations/postgres/0003_finding_scope.sql")),
     (4, "matcher revision", include_str!("../migrations/postgres/0004_matcher_revision.sql")),
     (5, "record blocks", include_str!("../migrations/postgres/0005_record_blocks.sql")),
+    (6, "notify bump", include_str!("../migrations/postgres/0006_notify_bump.sql")),
 ];

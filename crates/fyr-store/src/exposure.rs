@@ -375,6 +375,8 @@ pub trait ExposureStore {
     /// count one more miss; those missing from `threshold` consecutive
     /// imports are resolved. With no `threshold` (an import that was not
     /// read to the end) nothing counts a miss: only the counts are taken.
+    /// Either way, findings the import reopened or made worse are marked
+    /// to be told again (`notify_pending`).
     /// `created_after` is [`ExposureStore::max_finding_id`] as read when the
     /// import began. Returns (newly created, resolved) by this import.
     async fn close_import_scope(

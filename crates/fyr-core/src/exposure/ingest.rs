@@ -362,6 +362,16 @@ impl ImportJob {
     }
 }
 
+/// The findings an import is about, for closing it.
+fn import_scopes(job: &ImportJob) -> Vec<Option<String>> {
+    match job.reader {
+        // One report type per file: that type is the scope.
+        ReaderSpec::Shadowserver(_) => vec![Some(job.import.report_type.clone())],
+        // A generic file is the source's whole report.
+        _ => vec![None],
+    }
+}
+
 /// The report type a generic source's mapping names, if any.
 fn mapping_report_type(mapping: &str) -> Option<String> {
     serde_json::from_str::<ColumnMapping>(mapping).ok().map(|m| m.report_type).filter(|t| !t.trim().is_empty())
@@ -508,12 +518,7 @@ impl<S: Store> Core<S> {
     /// the counts, and queues critical notices.
     pub async fn finish_import(&self, mut job: ImportJob) -> CoreResult<Import> {
         let now = self.now();
-        let scopes: Vec<Option<String>> = match job.reader {
-            // One report type per file: that type is the scope.
-            ReaderSpec::Shadowserver(_) => vec![Some(job.import.report_type.clone())],
-            // A generic file is the source's whole report.
-            _ => vec![None],
-        };
+        let scopes = import_scopes(&job);
         let mut created = 0;
         let mut resolved = 0;
         if job.import.rows_ok > 0 || job.import.rows_bad == 0 {
@@ -552,8 +557,18 @@ impl<S: Store> Core<S> {
         Ok(job.import)
     }
 
-    /// Marks an import failed (the file could not be read at all).
+    /// Marks an import failed (the file could not be read at all, or
+    /// storing failed). Findings its stored batches reopened or made worse
+    /// are still marked to be told again; nothing counts a miss.
     pub async fn fail_import(&self, mut job: ImportJob, message: &str) -> CoreResult<Import> {
+        let now = self.now();
+        for scope in import_scopes(&job) {
+            if let Err(e) =
+                self.store.close_import_scope(job.import.id, job.source.id, scope.as_deref(), None, now, job.created_after).await
+            {
+                tracing::warn!(import = job.import.id, error = %e, "Marking the failed import's reopened findings failed.");
+            }
+        }
         job.import.status = "failed".into();
         job.import.message = message.to_string();
         job.import.finished = self.now();

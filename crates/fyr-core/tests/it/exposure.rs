@@ -292,6 +292,10 @@ async fn a_settings_change_keeps_the_planned_digest() {
 /// A batch of one finding of `org_id` seen at `observed`, its record
 /// carrying `marker`.
 fn one_finding(org_id: i64, source_id: i64, observed: i64, marker: &str) -> ImportBatch {
+    finding_of(org_id, source_id, observed, marker, 2)
+}
+
+fn finding_of(org_id: i64, source_id: i64, observed: i64, marker: &str, severity: i64) -> ImportBatch {
     let mut blocks = fyr_store::records::RecordBlocks::new().unwrap();
     blocks.field("ip", "192.0.2.9");
     blocks.field("marker", marker);
@@ -307,7 +311,7 @@ fn one_finding(org_id: i64, source_id: i64, observed: i64, marker: &str) -> Impo
         protocol: "tcp".into(),
         hostname: String::new(),
         asn: 64496,
-        severity: 2,
+        severity,
         observed,
         count: 1,
         block,
@@ -356,5 +360,79 @@ async fn a_finding_shows_its_latest_record_and_unused_blocks_are_pruned() {
     assert_eq!(details().await["marker"], "day 2");
     assert_eq!(store.prune_record_blocks().await.unwrap(), 1, "the late record's block was never used");
     assert_eq!(details().await["marker"], "day 2");
+    w.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_finding_made_worse_is_told_again_once_its_import_closes() {
+    let w = world().await;
+    let source = w.core.create_source(&w.cert, &SourceRequest { name: Some("ss".into()), ..SourceRequest::default() }).await.unwrap();
+    let org = w.org("a", 1).await;
+    let contact = w.core.store.contacts(org).await.unwrap().remove(0);
+    let store = &w.core.store;
+    let pending = || async {
+        let f = store.findings(&FindingFilter { org_id: Some(org), ..FindingFilter::default() }).await.unwrap();
+        assert_eq!(f.len(), 1);
+        (f[0].id, f[0].notify_pending, f[0].severity)
+    };
+    let import = |started: i64| Import {
+        source_id: source.id,
+        report_type: "scan_rdp".into(),
+        status: "running".into(),
+        started,
+        ..Import::default()
+    };
+    let run = |day: i64, severity: i64| async move {
+        let created_after = store.max_finding_id().await.unwrap();
+        let id = store.insert_import(&import(NOW + day * DAY), &AuditEntry::default()).await.unwrap();
+        store.store_import_batches(id, &[finding_of(org, source.id, NOW + day * DAY, "x", severity)]).await.unwrap();
+        let before_close = pending().await.1;
+        let (created, resolved) =
+            store.close_import_scope(id, source.id, Some("scan_rdp"), Some(2), NOW + day * DAY, created_after).await.unwrap();
+        (before_close, created, resolved)
+    };
+    let tell = || async {
+        let (id, _, _) = pending().await;
+        let d = Delivery {
+            id: 0,
+            org_id: org,
+            contact_id: contact.id,
+            channel: "email".into(),
+            kind: "digest".into(),
+            finding_ids: vec![id],
+            status: "pending".into(),
+            attempts: 0,
+            next_attempt_at: NOW,
+            lease_until: 0,
+            last_error: String::new(),
+            created: NOW,
+            sent_at: 0,
+        };
+        assert_eq!(store.queue_deliveries(org, &[d], None, NOW).await.unwrap(), 1);
+        assert!(!pending().await.1);
+    };
+
+    assert_eq!(run(0, 2).await, (true, 1, 0), "new: pending from the start");
+    tell().await;
+    assert_eq!(run(1, 2).await, (false, 0, 0), "seen again, no worse: not told again");
+    assert_eq!(run(2, 4).await, (false, 0, 0), "the upsert leaves notify_pending alone");
+    let (_, told, severity) = pending().await;
+    assert!(told && severity == 4, "worse: told again once the import closed");
+    tell().await;
+    // Missing from two reports: resolved and told; back: reopened and told.
+    let without = |day: i64| async move {
+        let created_after = store.max_finding_id().await.unwrap();
+        let id = store.insert_import(&import(NOW + day * DAY), &AuditEntry::default()).await.unwrap();
+        store.close_import_scope(id, source.id, Some("scan_rdp"), Some(2), NOW + day * DAY, created_after).await.unwrap()
+    };
+    assert_eq!(without(3).await, (0, 0));
+    assert!(!pending().await.1);
+    assert_eq!(without(4).await, (0, 1));
+    assert!(pending().await.1, "resolved: told");
+    tell().await;
+    assert_eq!(run(5, 4).await, (false, 0, 0));
+    assert!(pending().await.1, "reopened: told again once the import closed");
+    let f = store.findings(&FindingFilter { org_id: Some(org), ..FindingFilter::default() }).await.unwrap();
+    assert_eq!(f[0].state, "reopened");
     w.stop().await;
 }
