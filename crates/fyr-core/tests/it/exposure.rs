@@ -289,6 +289,11 @@ async fn a_settings_change_keeps_the_planned_digest() {
     w.stop().await;
 }
 
+/// A scan_rdp import of `source_id`, begun at `started`.
+fn running_import(source_id: i64, started: i64) -> Import {
+    Import { source_id, report_type: "scan_rdp".into(), status: "running".into(), started, ..Import::default() }
+}
+
 /// A batch of one finding of `org_id` seen at `observed`, its record
 /// carrying `marker`.
 fn one_finding(org_id: i64, source_id: i64, observed: i64, marker: &str) -> ImportBatch {
@@ -325,13 +330,7 @@ async fn a_finding_shows_its_latest_record_and_unused_blocks_are_pruned() {
     let w = world().await;
     let source = w.core.create_source(&w.cert, &SourceRequest { name: Some("ss".into()), ..SourceRequest::default() }).await.unwrap();
     let org = w.org("a", 0).await;
-    let import = |started: i64| Import {
-        source_id: source.id,
-        report_type: "scan_rdp".into(),
-        status: "running".into(),
-        started,
-        ..Import::default()
-    };
+    let import = |started: i64| running_import(source.id, started);
     let store = &w.core.store;
     let details = || async {
         let f = store.findings(&FindingFilter { org_id: Some(org), ..FindingFilter::default() }).await.unwrap();
@@ -375,13 +374,7 @@ async fn a_finding_made_worse_is_told_again_once_its_import_closes() {
         assert_eq!(f.len(), 1);
         (f[0].id, f[0].notify_pending, f[0].severity)
     };
-    let import = |started: i64| Import {
-        source_id: source.id,
-        report_type: "scan_rdp".into(),
-        status: "running".into(),
-        started,
-        ..Import::default()
-    };
+    let import = |started: i64| running_import(source.id, started);
     let run = |day: i64, severity: i64| async move {
         let created_after = store.max_finding_id().await.unwrap();
         let id = store.insert_import(&import(NOW + day * DAY), &AuditEntry::default()).await.unwrap();
