@@ -721,40 +721,38 @@ impl ExposureStore for SqlStore {
         })
     }
 
-    async fn store_import_batches(&self, import_id: i64, batches: &[ImportBatch]) -> StoreResult<()> {
+    async fn store_import_batch(&self, import_id: i64, batch: &ImportBatch) -> StoreResult<()> {
         let _busy = self.bulk_write();
         let dialect = self.dialect();
         with_bulk_pool!(self, p => {
             let mut tx = p.begin().await.map_err(db_err)?;
-            for batch in batches {
-                let mut block_ids = Vec::with_capacity(batch.blocks.len());
-                for b in &batch.blocks {
-                    let row = sqlx::query("INSERT INTO exposure_records (import_id, records, data) VALUES ($1, $2, $3) RETURNING id")
-                        .bind(import_id)
-                        .bind(b.records)
-                        .bind(b.data.as_slice())
-                        .fetch_one(&mut *tx)
-                        .await
-                        .map_err(db_err)?;
-                    block_ids.push(row.i64("id")?);
+            let mut block_ids = Vec::with_capacity(batch.blocks.len());
+            for b in &batch.blocks {
+                let row = sqlx::query("INSERT INTO exposure_records (import_id, records, data) VALUES ($1, $2, $3) RETURNING id")
+                    .bind(import_id)
+                    .bind(b.records)
+                    .bind(b.data.as_slice())
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(db_err)?;
+                block_ids.push(row.i64("id")?);
+            }
+            let record_id = |f: &FindingUpsert| -> StoreResult<i64> {
+                usize::try_from(f.block).ok().and_then(|b| block_ids.get(b)).copied().ok_or_else(|| {
+                    StoreError::Invalid(format!("finding {} points at block {} of a batch of {}", f.asset, f.block, block_ids.len()))
+                })
+            };
+            for chunk in crate::sql::batches(&batch.findings, UPSERT_BATCH) {
+                let text = findings_upsert_text(dialect, import_id, chunk.len());
+                let mut q = sqlx::query(&text);
+                for f in chunk {
+                    q = bind_finding!(q, f, record_id(f)?);
                 }
-                let record_id = |f: &FindingUpsert| -> StoreResult<i64> {
-                    usize::try_from(f.block).ok().and_then(|b| block_ids.get(b)).copied().ok_or_else(|| {
-                        StoreError::Invalid(format!("finding {} points at block {} of a batch of {}", f.asset, f.block, block_ids.len()))
-                    })
-                };
-                for chunk in crate::sql::batches(&batch.findings, UPSERT_BATCH) {
-                    let text = findings_upsert_text(dialect, import_id, chunk.len());
-                    let mut q = sqlx::query(&text);
-                    for f in chunk {
-                        q = bind_finding!(q, f, record_id(f)?);
-                    }
-                    q.execute(&mut *tx).await.map_err(db_err)?;
-                }
-                for chunk in crate::sql::batches(&batch.unmatched, UPSERT_BATCH) {
-                    let sql = unmatched_upsert_sql(dialect, import_id, chunk);
-                    bind_args!(sqlx::query(&sql.text), sql.args).execute(&mut *tx).await.map_err(db_err)?;
-                }
+                q.execute(&mut *tx).await.map_err(db_err)?;
+            }
+            for chunk in crate::sql::batches(&batch.unmatched, UPSERT_BATCH) {
+                let sql = unmatched_upsert_sql(dialect, import_id, chunk);
+                bind_args!(sqlx::query(&sql.text), sql.args).execute(&mut *tx).await.map_err(db_err)?;
             }
             tx.commit().await.map_err(db_err)
         })

@@ -358,12 +358,12 @@ pub trait ExposureStore {
     async fn import(&self, id: i64) -> StoreResult<Option<Import>>;
     async fn imports(&self, source_id: Option<i64>, limit: u64) -> StoreResult<Vec<Import>>;
 
-    /// Stores batches of import `import_id` in one transaction: of each
-    /// batch in turn its record blocks, then its findings inserted or
-    /// updated (keys unique within a batch; a resolved finding seen again
-    /// is reopened; a finding keeps the record of its latest observation),
-    /// then its unmatched records.
-    async fn store_import_batches(&self, import_id: i64, batches: &[ImportBatch]) -> StoreResult<()>;
+    /// Stores one batch of import `import_id` in one transaction: its
+    /// record blocks, then its findings inserted or updated (keys unique
+    /// within the batch; a resolved finding seen again is reopened; a
+    /// finding keeps the record of its latest observation), then its
+    /// unmatched records.
+    async fn store_import_batch(&self, import_id: i64, batch: &ImportBatch) -> StoreResult<()>;
     /// The highest finding id so far (0 if none): an import's new findings
     /// are those of its scope above the value read when it began.
     async fn max_finding_id(&self) -> StoreResult<i64>;

@@ -97,7 +97,7 @@ pub async fn run_import<S: Store + Clone>(core: &Core<S>, job: ImportJob, reader
                 // slow at 1M rows on SQLite).
                 let t = std::time::Instant::now();
                 if store_error.is_none()
-                    && let Err(e) = core.persist_chunks(import_id, std::slice::from_ref(&chunk)).await
+                    && let Err(e) = core.persist_chunk(import_id, &chunk).await
                 {
                     store_error = Some(e);
                 }

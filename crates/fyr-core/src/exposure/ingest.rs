@@ -8,7 +8,7 @@
 //! The work is split so a driver can stream: [`Core::begin_import`] checks
 //! the request and records the import; [`ImportJob::process`] (pure CPU:
 //! matching and aggregation) turns a batch of records into a [`Chunk`];
-//! [`Core::persist_chunks`] stores a few in one transaction;
+//! [`Core::persist_chunk`] stores it in one transaction;
 //! [`Core::finish_import`] closes the scope and stores the counts. The
 //! driver that reads files (`fyr-workers`) runs parsing and `process` on a
 //! blocking thread and persists on the async side.
@@ -509,9 +509,9 @@ impl<S: Store> Core<S> {
         }
     }
 
-    /// Stores batches of import `import_id` in one transaction.
-    pub async fn persist_chunks(&self, import_id: i64, chunks: &[Chunk]) -> CoreResult<()> {
-        Ok(self.store.store_import_batches(import_id, chunks).await?)
+    /// Stores one batch of import `import_id` in one transaction.
+    pub async fn persist_chunk(&self, import_id: i64, chunk: &Chunk) -> CoreResult<()> {
+        Ok(self.store.store_import_batch(import_id, chunk).await?)
     }
 
     /// Ends an import: resolves what the source stopped reporting, stores

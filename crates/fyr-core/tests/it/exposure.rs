@@ -121,7 +121,7 @@ async fn new_findings(w: &World, source_id: i64, org_id: i64, tag: &str, n: usiz
         (f.block, f.row) = blocks.end_record().unwrap();
     }
     let batch = ImportBatch { blocks: blocks.finish().unwrap(), findings: rows, unmatched: Vec::new() };
-    w.core.store.store_import_batches(import_id, &[batch]).await.unwrap();
+    w.core.store.store_import_batch(import_id, &batch).await.unwrap();
     let f = FindingFilter { org_id: Some(org_id), limit: 10_000, ..FindingFilter::default() };
     w.core.store.findings(&f).await.unwrap().into_iter().filter(|f| assets.contains(&f.asset)).map(|f| f.id).collect()
 }
@@ -341,21 +341,21 @@ async fn a_finding_shows_its_latest_record_and_unused_blocks_are_pruned() {
     };
 
     let first = store.insert_import(&import(NOW), &AuditEntry::default()).await.unwrap();
-    store.store_import_batches(first, &[one_finding(org, source.id, NOW, "day 1")]).await.unwrap();
+    store.store_import_batch(first, &one_finding(org, source.id, NOW, "day 1")).await.unwrap();
     assert_eq!(details().await, serde_json::json!({"ip": "192.0.2.9", "marker": "day 1"}), "empty values are not kept");
     assert_eq!(store.prune_record_blocks().await.unwrap(), 0, "the block is in use");
 
     // The next day's report: the finding points at the new record, and
     // the first block, used by nothing any more, goes.
     let second = store.insert_import(&import(NOW + DAY), &AuditEntry::default()).await.unwrap();
-    store.store_import_batches(second, &[one_finding(org, source.id, NOW + DAY, "day 2")]).await.unwrap();
+    store.store_import_batch(second, &one_finding(org, source.id, NOW + DAY, "day 2")).await.unwrap();
     assert_eq!(details().await["marker"], "day 2");
     assert_eq!(store.prune_record_blocks().await.unwrap(), 1);
     assert_eq!(details().await["marker"], "day 2");
 
     // A late record of an earlier observation does not replace the latest.
     let third = store.insert_import(&import(NOW + 2 * DAY), &AuditEntry::default()).await.unwrap();
-    store.store_import_batches(third, &[one_finding(org, source.id, NOW, "late")]).await.unwrap();
+    store.store_import_batch(third, &one_finding(org, source.id, NOW, "late")).await.unwrap();
     assert_eq!(details().await["marker"], "day 2");
     assert_eq!(store.prune_record_blocks().await.unwrap(), 1, "the late record's block was never used");
     assert_eq!(details().await["marker"], "day 2");
@@ -378,7 +378,7 @@ async fn a_finding_made_worse_is_told_again_once_its_import_closes() {
     let run = |day: i64, severity: i64| async move {
         let created_after = store.max_finding_id().await.unwrap();
         let id = store.insert_import(&import(NOW + day * DAY), &AuditEntry::default()).await.unwrap();
-        store.store_import_batches(id, &[finding_of(org, source.id, NOW + day * DAY, "x", severity)]).await.unwrap();
+        store.store_import_batch(id, &finding_of(org, source.id, NOW + day * DAY, "x", severity)).await.unwrap();
         let before_close = pending().await.1;
         let (created, resolved) =
             store.close_import_scope(id, source.id, Some("scan_rdp"), Some(2), NOW + day * DAY, created_after).await.unwrap();
