@@ -12,7 +12,7 @@ use std::time::Duration;
 /// How often unused raw-record blocks are deleted. A block falls out of use
 /// when a later report of the same findings arrives (typically daily), so
 /// an hourly pass keeps little garbage; one pass reads every finding's
-/// record id once (~0.5 s per million findings on SQLite).
+/// record id once (0.24 s for ~1M findings in the sqlite3 shell).
 const PRUNE_EVERY: std::time::Duration = std::time::Duration::from_secs(3600);
 
 /// What the workers do.
