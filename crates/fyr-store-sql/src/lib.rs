@@ -100,6 +100,12 @@ const SQLITE_WAL_SIZE_LIMIT: &str = "67108864";
 /// this long.
 const CHECKPOINT_QUIET: Duration = Duration::from_secs(1);
 
+/// Page size of new SQLite databases (an existing one keeps its own).
+/// 16 KiB rather than SQLite's 4 KiB: an exposure import writes a quarter
+/// as many log frames (two system calls each) for the same bytes, and a
+/// block of raw records (~20 KiB compressed) spans two pages instead of six;
+/// end to end ~13% faster at 1M rows, and 32 KiB was no faster again.
+const SQLITE_PAGE_SIZE: u32 = 16_384;
 /// Page cache of the SQLite bulk-write connection, in KiB (64 MiB); the
 /// other connections keep SQLite's 16 MiB.
 const SQLITE_BULK_CACHE_KIB: i64 = 65_536;
@@ -169,6 +175,8 @@ impl SqlStore {
             let opts = SqliteConnectOptions::from_str(&path_url)
                 .map_err(|e| StoreError::Invalid(format!("database url: {e}")))?
                 .create_if_missing(true)
+                // Only a new database takes it (set before anything else).
+                .page_size(SQLITE_PAGE_SIZE)
                 .journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Normal)
                 .foreign_keys(true)
