@@ -30,6 +30,7 @@
 
 use crate::{StoreError, StoreResult};
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// Records per block: small enough that showing one finding decodes
 /// little (~64 KiB), large enough to compress well.
@@ -83,7 +84,17 @@ pub struct RecordBlocks {
     done: Vec<RecordBlock>,
     compressor: zstd::bulk::Compressor<'static>,
     scratch: Vec<u8>,
+    /// The key ids of the last list of names given to [`RecordBlocks::key_ids`].
+    named: Option<(Names, Arc<[KeyId]>)>,
 }
+
+/// A list of field names shared by many records (a report's columns).
+pub type Names = Arc<[Arc<str>]>;
+
+/// A field name's id in the blocks of one [`RecordBlocks`], from
+/// [`RecordBlocks::key_ids`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KeyId(u64);
 
 impl std::fmt::Debug for RecordBlocks {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -104,7 +115,46 @@ impl RecordBlocks {
             done: Vec::new(),
             compressor: zstd::bulk::Compressor::new(LEVEL).map_err(|e| StoreError::Invalid(format!("record blocks: {e}")))?,
             scratch: Vec::with_capacity(128 * 1024),
+            named: None,
         })
+    }
+
+    fn key(&mut self, key: &str) -> u64 {
+        match self.index.get(key) {
+            Some(&k) => k,
+            None => {
+                let k = self.keys.len() as u64;
+                self.keys.push(key.to_string());
+                self.index.insert(key.to_string(), k);
+                k
+            }
+        }
+    }
+
+    /// The ids of a list of field names that many records share (a
+    /// report's columns), for [`RecordBlocks::field_id`]: looked up once per
+    /// list (the same `Arc` as last time costs a pointer comparison), not
+    /// compared once per field.
+    pub fn key_ids(&mut self, names: &Names) -> Arc<[KeyId]> {
+        if let Some((cached, ids)) = &self.named
+            && Arc::ptr_eq(cached, names)
+        {
+            return ids.clone();
+        }
+        let ids: Arc<[KeyId]> = names.iter().map(|n| KeyId(self.key(n))).collect();
+        self.named = Some((names.clone(), ids.clone()));
+        ids
+    }
+
+    /// Adds one field of the record being written, named by an id from
+    /// [`RecordBlocks::key_ids`]. An empty value is not kept.
+    pub fn field_id(&mut self, key: KeyId, value: &str) {
+        if value.is_empty() {
+            return;
+        }
+        self.order.push(key.0);
+        put_varint(&mut self.record, key.0);
+        put_str(&mut self.record, value);
     }
 
     /// Adds one field of the record being written. An empty value is not kept.
@@ -115,15 +165,7 @@ impl RecordBlocks {
         let pos = self.order.len();
         let k = match self.last_order.get(pos) {
             Some(&k) if self.keys.get(k as usize).is_some_and(|s| s == key) => k,
-            _ => match self.index.get(key) {
-                Some(&k) => k,
-                None => {
-                    let k = self.keys.len() as u64;
-                    self.keys.push(key.to_string());
-                    self.index.insert(key.to_string(), k);
-                    k
-                }
-            },
+            _ => self.key(key),
         };
         self.order.push(k);
         put_varint(&mut self.record, k);
@@ -288,6 +330,31 @@ mod tests {
         assert_eq!(fields_json(&rows[3]), r#"{"port":"443","ip":"192.0.2.4"}"#);
         // The writer starts over after finish.
         assert!(b.finish().unwrap().is_empty());
+    }
+
+    #[test]
+    fn fields_by_name_and_by_id_mix() {
+        let mut b = RecordBlocks::new().unwrap();
+        let report_a: Names = vec![Arc::from("server"), Arc::from("ip"), Arc::from("tag")].into();
+        // Same names, another list: looked up again, same ids.
+        let report_a2: Names = vec![Arc::from("server"), Arc::from("ip"), Arc::from("tag")].into();
+        let report_b: Names = vec![Arc::from("tag"), Arc::from("naics")].into();
+        b.field("ip", "192.0.2.1");
+        let ids = b.key_ids(&report_a);
+        assert_eq!(ids.len(), 3);
+        assert_eq!(ids[1], b.key_ids(&report_a2)[1]);
+        b.field_id(ids[0], "nginx");
+        b.field_id(ids[2], "");
+        b.field_id(ids[2], "t1");
+        b.end_record().unwrap();
+        let ids = b.key_ids(&report_b);
+        b.field_id(ids[1], "541");
+        b.field("port", "80");
+        b.field_id(ids[0], "t2");
+        b.end_record().unwrap();
+        let rows = decode_block(&b.finish().unwrap()[0].data).unwrap();
+        assert_eq!(rows[0], own(&[("ip", "192.0.2.1"), ("server", "nginx"), ("tag", "t1")]));
+        assert_eq!(rows[1], own(&[("naics", "541"), ("port", "80"), ("tag", "t2")]));
     }
 
     #[test]

@@ -192,6 +192,23 @@ impl Extra {
         ExtraIter { extra: self, index: 0, start: 0 }
     }
 
+    /// The column names the pairs' indexes point into, shared by all
+    /// records of a file: a caller can look each name up once per file.
+    pub fn names(&self) -> &Arc<[Arc<str>]> {
+        &self.names
+    }
+
+    /// The pairs in source order as (index into [`Self::names`], value).
+    pub fn indexed(&self) -> impl Iterator<Item = (usize, &str)> + '_ {
+        let mut start = 0usize;
+        self.slots.iter().map(move |&(name, end)| {
+            let end = end as usize;
+            let value = self.text.get(start..end).unwrap_or("");
+            start = end;
+            (name as usize, value)
+        })
+    }
+
     /// The first value of `column`, if present.
     pub fn get(&self, column: &str) -> Option<&str> {
         self.iter().find(|(name, _)| *name == column).map(|(_, v)| v)
