@@ -883,11 +883,21 @@ impl ExposureStore for SqlStore {
         }
     }
 
-    async fn orgs_with_pending_notifications(&self) -> StoreResult<Vec<i64>> {
+    async fn orgs_to_notify(&self) -> StoreResult<Vec<i64>> {
+        // Driven from the contacts: each organisation with one is looked up
+        // in the findings' unique index (organisation first) until a
+        // pending finding turns up. Scanning every pending finding instead
+        // (the partial index) cost ~0.35 s per planning run after a
+        // million-row import whose organisations had no contacts yet, on
+        // every worker tick until they had.
         with_pool!(self, p => {
-            // `WHERE notify_pending` as written matches the partial index.
-            let rows = sqlx::query("SELECT DISTINCT org_id FROM exposure_findings WHERE notify_pending ORDER BY org_id")
-                .fetch_all(p).await.map_err(db_err)?;
+            let rows = sqlx::query(
+                "SELECT o.org_id FROM (SELECT DISTINCT org_id FROM exposure_contacts WHERE enabled) o \
+                 WHERE EXISTS (SELECT 1 FROM exposure_findings f WHERE f.org_id = o.org_id AND f.notify_pending) ORDER BY o.org_id",
+            )
+            .fetch_all(p)
+            .await
+            .map_err(db_err)?;
             rows.iter().map(|r| r.i64("org_id")).collect()
         })
     }

@@ -391,8 +391,10 @@ pub trait ExposureStore {
     async fn findings(&self, f: &FindingFilter) -> StoreResult<Vec<Finding>>;
     async fn count_findings(&self, f: &FindingFilter) -> StoreResult<u64>;
     async fn finding(&self, id: i64) -> StoreResult<Option<Finding>>;
-    /// Organisations with findings waiting to be told.
-    async fn orgs_with_pending_notifications(&self) -> StoreResult<Vec<i64>>;
+    /// Organisations that have an enabled contact and findings waiting to
+    /// be told. (An organisation without contacts keeps its findings
+    /// pending, visible in the API, and is not looked at again and again.)
+    async fn orgs_to_notify(&self) -> StoreResult<Vec<i64>>;
     /// One organisation's findings waiting to be told, by id (keyset paging).
     async fn pending_notifications(&self, org_id: i64, after_id: i64, limit: u64) -> StoreResult<Vec<PendingFinding>>;
     async fn finding_counts(&self, group: FindingGroup) -> StoreResult<Vec<FindingCount>>;

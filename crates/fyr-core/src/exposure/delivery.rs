@@ -34,7 +34,7 @@ impl<S: Store> Core<S> {
         // One organisation at a time, so memory follows the largest
         // organisation's backlog, not everyone's.
         let mut queued = 0;
-        for org_id in self.store.orgs_with_pending_notifications().await? {
+        for org_id in self.store.orgs_to_notify().await? {
             let contacts: Vec<Contact> = self.store.contacts(org_id).await?.into_iter().filter(|c| c.enabled).collect();
             if contacts.is_empty() {
                 // Nobody to tell: the findings stay pending (and visible in the API).

@@ -256,6 +256,32 @@ async fn stats_count_failed_deliveries() {
     w.stop().await;
 }
 
+/// Planning looks at organisations with an enabled contact only; the
+/// findings of one without stay pending and are told once it has one.
+#[tokio::test]
+async fn findings_wait_for_a_contact() {
+    let w = world().await;
+    let source = w.core.create_source(&w.cert, &SourceRequest { name: Some("ss".into()), ..SourceRequest::default() }).await.unwrap();
+    let quiet = w.org("tyst", 0).await;
+    let told = w.org("talar", 1).await;
+    new_findings(&w, source.id, quiet, "q", 3).await;
+    new_findings(&w, source.id, told, "t", 3).await;
+    assert_eq!(w.core.store.orgs_to_notify().await.unwrap(), vec![told]);
+    // A critical notice and a digest for the one contact.
+    assert_eq!(w.core.plan_deliveries(NOW).await.unwrap(), 2);
+    assert!(w.core.store.orgs_to_notify().await.unwrap().is_empty());
+    // A disabled contact is no contact.
+    let c = ContactRequest { channel: "email".into(), address: "soc@tyst.example".into(), ..ContactRequest::default() };
+    let contact = w.core.add_contact(&w.cert, Some(quiet), &c).await.unwrap();
+    w.core.set_contact_enabled(&w.cert, contact.id, false).await.unwrap();
+    assert!(w.core.store.orgs_to_notify().await.unwrap().is_empty());
+    w.core.set_contact_enabled(&w.cert, contact.id, true).await.unwrap();
+    assert_eq!(w.core.store.orgs_to_notify().await.unwrap(), vec![quiet]);
+    assert_eq!(w.core.plan_deliveries(NOW).await.unwrap(), 2);
+    assert_eq!(w.core.store.count_deliveries(Some(quiet), None).await.unwrap(), 2);
+    w.stop().await;
+}
+
 /// A settings change holds the settings it read; the digest the planner
 /// recorded in between must survive it (else a second digest goes out).
 #[tokio::test]
