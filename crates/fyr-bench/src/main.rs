@@ -84,8 +84,9 @@ enum Cmd {
         /// Upload the same report this many times (the next day's report: updates).
         #[arg(long, default_value_t = 1)]
         imports: u32,
-        /// Seconds to wait between imports (reports arriving apart: SQLite's
-        /// background checkpoint of one import then does not overlap the next).
+        /// Seconds to wait before each upload (reports arriving apart: SQLite's
+        /// background checkpoint of the set-up or of the previous import then
+        /// does not overlap the next).
         #[arg(long, default_value_t = 0)]
         pause: u64,
     },
@@ -345,7 +346,7 @@ async fn exposure(
     let pool: ipnet::IpNet = "10.0.0.0/12".parse()?;
     let t = Instant::now();
     {
-        let w = std::io::BufWriter::new(std::fs::File::create(&file)?);
+        let mut w = std::io::BufWriter::new(std::fs::File::create(&file)?);
         let opts = GenOptions {
             rows,
             seed: server.seed,
@@ -354,7 +355,11 @@ async fn exposure(
             bad_row_every: None,
             date: time::macros::date!(2026 - 11 - 20),
         };
-        generate_shadowserver_csv(entry, &opts, w)?;
+        generate_shadowserver_csv(entry, &opts, &mut w)?;
+        let f = w.into_inner().map_err(|e| e.into_error())?;
+        // On disk before the clock starts: the kernel writing the file back
+        // would otherwise take CPU from the import it is fed to.
+        f.sync_all()?;
     }
     let size = std::fs::metadata(&file)?.len();
     println!("exposure: {rows} rows of {report_type} ({:.0} MiB) generated in {:.1} s", size as f64 / 1048576.0, t.elapsed().as_secs_f64());
@@ -372,16 +377,19 @@ async fn exposure(
     println!("  {orgs} organisations with a /22 each registered in {:.1} s", t.elapsed().as_secs_f64());
     let (before, _) = s.memory();
     for n in 1..=imports.max(1) {
-        if n > 1 && pause > 0 {
+        if pause > 0 {
             tokio::time::sleep(std::time::Duration::from_secs(pause)).await;
         }
         // Shadowserver's file-name convention carries the report type (and the day).
         let name = format!("2026-11-{:02}-{report_type}-bench.csv", 19 + n);
-        let body = reqwest::Body::wrap_stream(tokio_util::io::ReaderStream::new(tokio::fs::File::open(&file).await?));
+        let body = reqwest::Body::wrap_stream(tokio_util::io::ReaderStream::with_capacity(tokio::fs::File::open(&file).await?, 1 << 20));
         let t = Instant::now();
         let r = c
             .post(format!("{}/api/v1/exposure/sources/shadowserver/imports?filename={name}", s.url))
             .header("Authorization", KEY)
+            // A declared length, as curl and most clients send a file:
+            // no chunked framing for the server to take apart.
+            .header(reqwest::header::CONTENT_LENGTH, size)
             .body(body)
             .send()
             .await?;
