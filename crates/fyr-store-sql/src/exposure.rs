@@ -81,7 +81,7 @@ fn source_from(r: &impl RowExt) -> StoreResult<Source> {
     })
 }
 
-const IMPORT_COLS: &str = "id, source_id, report_type, filename, via, user_id, status, rows_ok, rows_bad, rows_matched, rows_unmatched, rows_ignored, rows_suppressed, findings_new, findings_resolved, errors, message, started, finished";
+const IMPORT_COLS: &str = "id, source_id, report_type, filename, via, user_id, status, rows_ok, rows_bad, rows_matched, rows_unmatched, rows_ignored, rows_suppressed, findings_new, findings_resolved, errors, message, started, finished, heartbeat";
 
 fn import_from(r: &impl RowExt) -> StoreResult<Import> {
     Ok(Import {
@@ -104,6 +104,7 @@ fn import_from(r: &impl RowExt) -> StoreResult<Import> {
         message: r.text("message")?,
         started: r.i64("started")?,
         finished: r.i64("finished")?,
+        heartbeat: r.i64("heartbeat")?,
     })
 }
 
@@ -677,10 +678,10 @@ impl ExposureStore for SqlStore {
     async fn insert_import(&self, i: &Import, audit: &AuditEntry) -> StoreResult<i64> {
         with_pool!(self, p => {
             let mut tx = p.begin().await.map_err(db_err)?;
-            let row = sqlx::query("INSERT INTO exposure_imports (source_id, report_type, filename, via, user_id, status, errors, message, started) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id")
+            let row = sqlx::query("INSERT INTO exposure_imports (source_id, report_type, filename, via, user_id, status, errors, message, started, heartbeat) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id")
                 .bind(i.source_id).bind(i.report_type.as_str()).bind(i.filename.as_str()).bind(i.via.as_str()).bind(i.user_id)
-                .bind(i.status.as_str()).bind(i.errors.as_str()).bind(i.message.as_str()).bind(i.started)
+                .bind(i.status.as_str()).bind(i.errors.as_str()).bind(i.message.as_str()).bind(i.started).bind(i.heartbeat)
                 .fetch_one(&mut *tx).await.map_err(db_err)?;
             let id = row.i64("id")?;
             write_audit!(&mut *tx, audit, id);
@@ -697,6 +698,14 @@ impl ExposureStore for SqlStore {
                 .bind(i.rows_ignored).bind(i.rows_suppressed).bind(i.findings_new).bind(i.findings_resolved).bind(i.errors.as_str())
                 .bind(i.message.as_str()).bind(i.finished).bind(i.id)
                 .execute(p).await.map_err(db_err)?;
+            Ok(())
+        })
+    }
+
+    async fn beat_import(&self, id: i64, at: i64) -> StoreResult<()> {
+        with_pool!(self, p => {
+            sqlx::query("UPDATE exposure_imports SET heartbeat = $1 WHERE id = $2 AND status = 'running'")
+                .bind(at).bind(id).execute(p).await.map_err(db_err)?;
             Ok(())
         })
     }

@@ -276,19 +276,21 @@ async fn checkpointer(pool: SqlitePool, activity: std::sync::Weak<BulkActivity>)
 }
 
 /// Migrations are embedded in the binary; each backend has its own DDL.
-const SQLITE_MIGRATIONS: [(i64, &str, &str); 6] = [
+const SQLITE_MIGRATIONS: [(i64, &str, &str); 7] = [
     (1, "core", include_str!("../migrations/sqlite/0001_core.sql")),
     (2, "exposure", include_str!("../migrations/sqlite/0002_exposure.sql")),
     (3, "finding scope", include_str!("../migrations/sqlite/0003_finding_scope.sql")),
     (4, "matcher revision", include_str!("../migrations/sqlite/0004_matcher_revision.sql")),
     (5, "record blocks", include_str!("../migrations/sqlite/0005_record_blocks.sql")),
     (6, "notify bump", include_str!("../migrations/sqlite/0006_notify_bump.sql")),
+    (7, "import heartbeat", include_str!("../migrations/sqlite/0007_import_heartbeat.sql")),
 ];
-const POSTGRES_MIGRATIONS: [(i64, &str, &str); 6] = [
+const POSTGRES_MIGRATIONS: [(i64, &str, &str); 7] = [
     (1, "core", include_str!("../migrations/postgres/0001_core.sql")),
     (2, "exposure", include_str!("../migrations/postgres/0002_exposure.sql")),
     (3, "finding scope", include_str!("../migrations/postgres/0003_finding_scope.sql")),
     (4, "matcher revision", include_str!("../migrations/postgres/0004_matcher_revision.sql")),
     (5, "record blocks", include_str!("../migrations/postgres/0005_record_blocks.sql")),
     (6, "notify bump", include_str!("../migrations/postgres/0006_notify_bump.sql")),
+    (7, "import heartbeat", include_str!("../migrations/postgres/0007_import_heartbeat.sql")),
 ];

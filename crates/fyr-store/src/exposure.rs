@@ -103,6 +103,9 @@ pub struct Import {
     pub message: String,
     pub started: i64,
     pub finished: i64,
+    /// While `running`: when the process running it last said it is alive
+    /// (Unix seconds; see [`ExposureStore::beat_import`]).
+    pub heartbeat: i64,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -355,6 +358,9 @@ pub trait ExposureStore {
     async fn insert_import(&self, i: &Import, audit: &AuditEntry) -> StoreResult<i64>;
     /// Stores the final counts and status of an import.
     async fn finish_import(&self, i: &Import) -> StoreResult<()>;
+    /// Records that the process running import `id` is alive at `at`
+    /// (nothing happens once the import has ended).
+    async fn beat_import(&self, id: i64, at: i64) -> StoreResult<()>;
     async fn import(&self, id: i64) -> StoreResult<Option<Import>>;
     async fn imports(&self, source_id: Option<i64>, limit: u64) -> StoreResult<Vec<Import>>;
 

@@ -18,7 +18,7 @@
 
 use crate::ingest::run_import;
 use fyr_core::Core;
-use fyr_core::exposure::ingest::ImportRequest;
+use fyr_core::exposure::ingest::{IMPORT_STALE_SECS, ImportRequest};
 use fyr_store::{Import, Store};
 use std::collections::HashSet;
 use std::fs::File;
@@ -250,12 +250,15 @@ async fn fail_interrupted<S: Store>(core: &Core<S>, mut import: Import, advice: 
 /// stopped process left in the inbox's `.processing/` directories (see the
 /// module documentation), and marks imports it left `running` failed.
 ///
-/// `started` is when this process started: only imports begun before it
-/// are candidates. FIXME: the store does not record which process runs an
-/// import, so an API or CLI upload still running in another process (a
-/// replica, `fyr exposure import`) at that moment is marked failed too,
-/// until it ends and records its real outcome. Inbox imports are exact:
-/// a file another process is importing is locked.
+/// `started` is when this process started: an inbox file in `.processing/`
+/// without a marker is matched to a running import begun before it. An
+/// import of any kind is taken for left behind only when its heartbeat is
+/// stale ([`IMPORT_STALE_SECS`]): an upload another live process (a replica,
+/// `fyr exposure import`) is running keeps its heartbeat fresh and is left
+/// alone; inbox imports are also exact by their file lock. One that this
+/// host's previous process left with a recent heartbeat goes stale a
+/// minute later and is failed by [`fail_stale_imports`], which the workers
+/// run on every tick.
 pub async fn recover<S: Store + Clone>(core: &Core<S>, inbox: Option<&Path>, started: i64) -> Result<Recovery, fyr_core::CoreError> {
     let mut out = Recovery::default();
     // Imports whose file another (live) process holds.
@@ -264,7 +267,7 @@ pub async fn recover<S: Store + Clone>(core: &Core<S>, inbox: Option<&Path>, sta
         let io = |e: std::io::Error| fyr_core::CoreError::Internal(format!("inbox {}: {e}", inbox.display()));
         let dirs = match std::fs::read_dir(inbox) {
             Ok(d) => d,
-            Err(e) if e.kind() == ErrorKind::NotFound => return recover_imports(core, out, &live, started).await,
+            Err(e) if e.kind() == ErrorKind::NotFound => return recover_imports(core, out, &live).await,
             Err(e) => return Err(io(e)),
         };
         for source_dir in dirs.flatten() {
@@ -276,17 +279,19 @@ pub async fn recover<S: Store + Clone>(core: &Core<S>, inbox: Option<&Path>, sta
             recover_dir(core, &dir, &source, started, &mut live, &mut out).await.map_err(io)?;
         }
     }
-    recover_imports(core, out, &live, started).await
+    recover_imports(core, out, &live).await
 }
 
-async fn recover_imports<S: Store>(
-    core: &Core<S>,
-    mut out: Recovery,
-    live: &HashSet<i64>,
-    started: i64,
-) -> Result<Recovery, fyr_core::CoreError> {
+/// Marks failed the imports left `running` by a stopped process (stale
+/// heartbeat, see [`recover`]); returns their ids.
+pub async fn fail_stale_imports<S: Store>(core: &Core<S>) -> Result<Vec<i64>, fyr_core::CoreError> {
+    Ok(recover_imports(core, Recovery::default(), &HashSet::new()).await?.imports_failed)
+}
+
+async fn recover_imports<S: Store>(core: &Core<S>, mut out: Recovery, live: &HashSet<i64>) -> Result<Recovery, fyr_core::CoreError> {
+    let stale_before = core.now() - IMPORT_STALE_SECS;
     for i in core.store.imports(None, RECENT_IMPORTS).await? {
-        if i.status != "running" || i.started >= started || live.contains(&i.id) {
+        if i.status != "running" || i.heartbeat >= stale_before || live.contains(&i.id) {
             continue;
         }
         let advice = match i.via.as_str() {

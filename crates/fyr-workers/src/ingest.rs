@@ -3,7 +3,7 @@
 //! stores them. Memory stays flat whatever the file's size: at most a few
 //! batches are in flight.
 
-use fyr_core::exposure::ingest::{Chunk, ImportJob, ReaderSpec};
+use fyr_core::exposure::ingest::{Chunk, IMPORT_HEARTBEAT_SECS, ImportJob, ReaderSpec};
 use fyr_core::{Core, CoreError, CoreResult};
 use fyr_formats::exposure::{ExposureRecord, GenericCsvReader, JsonLinesReader, ParseStats, RowError, ShadowserverReader};
 use fyr_store::{Import, Store};
@@ -88,8 +88,23 @@ pub async fn run_import<S: Store + Clone>(core: &Core<S>, job: ImportJob, reader
     // Where the time went: storing batches, or waiting for the parser.
     let started = std::time::Instant::now();
     let mut storing = std::time::Duration::ZERO;
+    // The heartbeat says this process is still at it (a slow upload can
+    // go a long time without a batch); recovery in any replica leaves the
+    // import alone while it is fresh.
+    let mut beat = tokio::time::interval(std::time::Duration::from_secs(IMPORT_HEARTBEAT_SECS.unsigned_abs()));
+    beat.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    beat.tick().await;
     loop {
-        let Some(msg) = rx.recv().await else { break };
+        let msg = tokio::select! {
+            msg = rx.recv() => msg,
+            _ = beat.tick() => {
+                if let Err(e) = core.beat_import(import_id).await {
+                    tracing::warn!(import_id, error = %e, "Recording the import's heartbeat failed.");
+                }
+                continue;
+            }
+        };
+        let Some(msg) = msg else { break };
         match msg {
             Parsed::Batch(chunk) => {
                 // One transaction per batch: committing several together

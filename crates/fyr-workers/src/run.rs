@@ -3,7 +3,7 @@
 //! every hour it deletes the raw-record blocks no finding points at.
 
 use crate::deliver::{Sender, deliver_due};
-use crate::inbox::{recover, scan_once};
+use crate::inbox::{fail_stale_imports, recover, scan_once};
 use fyr_core::Core;
 use fyr_store::Store;
 use std::path::PathBuf;
@@ -59,6 +59,11 @@ pub async fn run<S: Store + Clone>(core: Core<S>, cfg: WorkerConfig, mut shutdow
             && let Err(e) = scan_once(&core, inbox).await
         {
             tracing::warn!(error = %e, inbox = %inbox.display(), "Inbox scan failed.");
+        }
+        match fail_stale_imports(&core).await {
+            Ok(ids) if ids.is_empty() => {}
+            Ok(ids) => tracing::warn!(?ids, "Imports left running by a stopped process are marked failed."),
+            Err(e) => tracing::warn!(error = %e, "Looking for imports left running failed."),
         }
         if last_prune.is_none_or(|t| t.elapsed() >= PRUNE_EVERY) {
             last_prune = Some(std::time::Instant::now());

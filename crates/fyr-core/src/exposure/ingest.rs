@@ -99,6 +99,12 @@ impl std::fmt::Debug for ImportJob {
     }
 }
 
+/// How often a running import's heartbeat is recorded (seconds).
+pub const IMPORT_HEARTBEAT_SECS: i64 = 15;
+/// A `running` import whose heartbeat is older than this (seconds) was left
+/// by a stopped process: four missed beats.
+pub const IMPORT_STALE_SECS: i64 = 60;
+
 fn clip(s: &str) -> String {
     if s.len() <= MAX_DETAIL {
         return s.to_string();
@@ -459,6 +465,7 @@ impl<S: Store> Core<S> {
             status: "running".into(),
             errors: errors_json(&[], 0),
             started: now,
+            heartbeat: now,
             ..Import::default()
         };
         let audit = match actor {
@@ -591,6 +598,13 @@ impl<S: Store> Core<S> {
         self.plan_deliveries(now).await?;
         tracing::debug!(import_id = job.import.id, ?closing, planning = ?started.elapsed().saturating_sub(closing), "import closed");
         Ok(job.import)
+    }
+
+    /// Records that this process is still running import `id` (see
+    /// `Import::heartbeat`; the import driver calls it every
+    /// [`IMPORT_HEARTBEAT_SECS`]).
+    pub async fn beat_import(&self, id: i64) -> CoreResult<()> {
+        Ok(self.store.beat_import(id, self.now()).await?)
     }
 
     /// Marks an import failed (the file could not be read at all, or

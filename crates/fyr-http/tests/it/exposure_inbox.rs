@@ -7,6 +7,7 @@
 
 use crate::exposure_kit::*;
 use fyr_core::exposure::ingest::ImportRequest;
+use fyr_store::ExposureStore;
 use fyr_testkit::TestServer;
 use fyr_workers::inbox::{recover, scan_once};
 use serde_json::Value;
@@ -63,9 +64,15 @@ async fn restart_recovers_the_processing_directory() {
     std::fs::write(processing.join(".e.csv.import"), e.to_string()).unwrap();
     let held = std::fs::OpenOptions::new().read(true).write(true).open(processing.join("e.csv")).unwrap();
     held.try_lock().unwrap();
-    // An upload left running by the stopped process, and a stale marker.
+    // An upload left running by the stopped process (its heartbeat an hour
+    // old), and a stale marker.
     let api = begin(&s, "upload.csv", "api").await;
+    s.core().store.beat_import(api, s.core().now() - 3600).await.unwrap();
     std::fs::write(processing.join(".gone.csv.import"), "1").unwrap();
+    // An upload a live replica began before this process started: its
+    // heartbeat is fresh.
+    let replica = begin(&s, "replica.csv", "api").await;
+    s.core().store.beat_import(replica, s.core().now()).await.unwrap();
 
     // This process starts in the next second; an upload that began since
     // then is not touched.
@@ -99,6 +106,13 @@ async fn restart_recovers_the_processing_directory() {
     // Held by a live process: untouched.
     assert!(processing.join("e.csv").exists() && processing.join(".e.csv.import").exists());
     assert_eq!(import_status(&s, e).await.0, "running");
+    assert_eq!(import_status(&s, later).await.0, "running");
+    assert_eq!(import_status(&s, replica).await.0, "running");
+    // Once the replica's heartbeat is stale (it stopped), the workers' tick
+    // marks that import failed too, and only that one.
+    s.core().store.beat_import(replica, s.core().now() - fyr_core::exposure::ingest::IMPORT_STALE_SECS - 1).await.unwrap();
+    assert_eq!(fyr_workers::inbox::fail_stale_imports(s.core()).await.unwrap(), vec![replica]);
+    assert_eq!(import_status(&s, replica).await.0, "failed");
     assert_eq!(import_status(&s, later).await.0, "running");
     assert!(!processing.join(".b.csv.import").exists() && !processing.join(".gone.csv.import").exists());
     drop(held);
